@@ -1,0 +1,49 @@
+# The two README commands: `make demo` and `make test`. Both do all set-up on a fresh machine.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+MODEL := classifiers/models/default/model.json
+
+.PHONY: demo test check lint typecheck unit system model bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[dev,transformer]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# System packages the tests need (Debian chromium for the browser tests, Elasticsearch via Maven).
+system:
+	bash scripts/setup-system.sh
+
+model: $(STAMP)
+	$(BIN)/python -m classifiers.build_model
+
+demo: $(STAMP) model
+	$(BIN)/pvwatch demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy pvwatch collectors classifiers moderation alerts
+
+check: lint typecheck
+
+unit: $(STAMP)
+	$(BIN)/pytest -q
+
+test: $(STAMP) system model check
+	$(BIN)/pytest -q
+
+bench: $(STAMP) model
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

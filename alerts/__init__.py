@@ -1,0 +1,1 @@
+"""Alerts: notify people and systems of adverse events and deadlines, without personal data."""

@@ -1,0 +1,1 @@
+"""Classifiers: adverse events, PV special situations, ICSR criteria and personal data, in French and English."""

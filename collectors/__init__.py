@@ -1,0 +1,1 @@
+"""Collectors: stream posts and comments from platforms into one `Post` shape."""

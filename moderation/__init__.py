@@ -1,0 +1,1 @@
+"""Moderation: the review queue, the web UI, PV cases, the audit trail."""

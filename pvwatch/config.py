@@ -1,0 +1,170 @@
+"""config.toml, validated at start-up.
+
+Every section is a pydantic model with `extra="forbid"`, so a typo is an error that names the key.
+Secrets never live here: keys ending in `_env` name the environment variable that holds them.
+Feature folders own the models of their own sections (alerts.config, collectors' option models).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from alerts.config import AlertsConfig
+from pvwatch.errors import ConfigError
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Product(_Section):
+    name: str = Field(min_length=1)
+    inns: list[str] = Field(default_factory=list)
+    synonyms: list[str] = Field(default_factory=list)
+    misspellings: list[str] = Field(default_factory=list)
+    hashtags: list[str] = Field(default_factory=list)
+
+    def terms(self) -> list[str]:
+        return [self.name, *self.inns, *self.synonyms, *self.misspellings, *self.hashtags]
+
+
+class SourceConfig(BaseModel):
+    """A collector instance. `type` picks the collector; the collector validates the other keys."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+    enabled: bool = True
+    company_owned: bool = False
+
+    def options(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class ElasticsearchConfig(_Section):
+    url: str = "http://127.0.0.1:9200"
+    index_prefix: str = "pvwatch"
+    api_key_env: str = "PVWATCH_ES_API_KEY"
+    spool_dir: str = "spool"
+
+
+class StorageConfig(_Section):
+    backend: Literal["sqlite", "elasticsearch"] = "sqlite"
+    path: str = "pvwatch.db"
+    elasticsearch: ElasticsearchConfig = Field(default_factory=ElasticsearchConfig)
+
+
+class TransformerConfig(_Section):
+    model: str = ""  # local path to a Hugging Face checkpoint; empty disables the tier
+    weight: float = Field(default=0.5, ge=0.0, le=1.0)
+
+
+class ClassifiersConfig(_Section):
+    languages: list[str] = Field(default_factory=lambda: ["fr", "en"])
+    ae_threshold: float = Field(default=0.35, ge=0.0, le=1.0)
+    model_path: str = ""  # empty: the model built by `make model` inside classifiers/
+    personal_data: bool = True
+    pd_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    transformer: TransformerConfig = Field(default_factory=TransformerConfig)
+
+
+class PrivacyConfig(_Section):
+    pseudonym_key_env: str = "PVWATCH_PSEUDONYM_KEY"
+    keep_raw: bool = True
+
+
+class RetentionConfig(_Section):
+    non_ae_days: int = Field(default=30, ge=1)
+    ae_years: int = Field(default=10, ge=1)
+    audit_years: int = Field(default=10, ge=1)
+
+
+class CasesConfig(_Section):
+    day_zero: Literal["collected", "posted_if_owned"] = "posted_if_owned"
+    serious_days: int = Field(default=15, ge=1)
+    non_serious_days: int = Field(default=90, ge=1)
+
+
+class UIConfig(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8765, ge=1, le=65535)
+    base_url: str = "http://127.0.0.1:8765"
+    session_secret_env: str = "PVWATCH_SESSION_SECRET"
+
+
+class PipelineConfig(_Section):
+    poll_seconds: float = Field(default=30.0, gt=0)
+    batch_size: int = Field(default=50, ge=1, le=10_000)
+
+
+class Config(_Section):
+    products: list[Product] = Field(default_factory=list)
+    sources: dict[str, SourceConfig] = Field(default_factory=dict)
+    storage: StorageConfig = Field(default_factory=StorageConfig)
+    classifiers: ClassifiersConfig = Field(default_factory=ClassifiersConfig)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
+    cases: CasesConfig = Field(default_factory=CasesConfig)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    ui: UIConfig = Field(default_factory=UIConfig)
+    pipeline: PipelineConfig = Field(default_factory=PipelineConfig)
+    base_dir: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("sources")
+    @classmethod
+    def _known_source_types(cls, v: dict[str, SourceConfig]) -> dict[str, SourceConfig]:
+        from collectors.registry import known_types
+
+        for name, src in v.items():
+            if src.type not in known_types():
+                raise ValueError(
+                    f"sources.{name}.type = {src.type!r} is not a collector; use one of {sorted(known_types())}"
+                )
+        return v
+
+    def resolve(self, path: str) -> Path:
+        """Relative paths in the config are relative to the config file."""
+        p = Path(path)
+        return p if p.is_absolute() else self.base_dir / p
+
+    def secret(self, env_name: str) -> str | None:
+        return os.environ.get(env_name) or None
+
+
+_FIXES = {
+    "extra_forbidden": "remove it or check its spelling against `pvwatch init`'s commented config",
+    "missing": "add it",
+    "literal_error": "use one of the allowed values",
+}
+
+
+def _format(err: ValidationError) -> ConfigError:
+    first = err.errors()[0]
+    key = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    fix = _FIXES.get(first["type"], "correct the value as described")
+    return ConfigError(key, first["msg"], fix)
+
+
+def parse_config(data: dict[str, Any], base_dir: Path | None = None) -> Config:
+    try:
+        cfg = Config.model_validate(data)
+    except ValidationError as exc:
+        raise _format(exc) from None
+    if base_dir is not None:
+        cfg.base_dir = base_dir
+    return cfg
+
+
+def load_config(path: str | Path) -> Config:
+    p = Path(path)
+    if not p.exists():
+        raise ConfigError(str(p), "file not found", "run `pvwatch init` to write a commented config.toml")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(p), f"not valid TOML ({exc})", "fix the syntax at the position given") from None
+    return parse_config(data, base_dir=p.resolve().parent)

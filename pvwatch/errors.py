@@ -1,0 +1,37 @@
+"""One root exception; every message says how to fix the problem."""
+
+from __future__ import annotations
+
+
+class PvwatchError(Exception):
+    """Root of every error pvwatch raises on purpose."""
+
+
+class ConfigError(PvwatchError):
+    """config.toml is missing, unreadable or invalid. Exit code 2."""
+
+    def __init__(self, key: str, problem: str, fix: str) -> None:
+        self.key = key
+        self.problem = problem
+        self.fix = fix
+        super().__init__(f"config.toml: {key}: {problem}. Fix: {fix}")
+
+
+class StorageError(PvwatchError):
+    """The store could not do what was asked."""
+
+
+class ConflictError(StorageError):
+    """Optimistic concurrency: someone else changed the record first; reload and retry."""
+
+
+class NotFoundError(StorageError):
+    """The record does not exist."""
+
+
+class CollectorError(PvwatchError):
+    """A platform collector failed in a way retrying will not fix."""
+
+
+class PermissionDenied(PvwatchError):
+    """The user's role does not allow this action."""

@@ -1,0 +1,223 @@
+"""Typed models shared by every feature folder.
+
+Raw platform JSON becomes a `Post` in exactly one place per collector; classifiers return an `Analysis`;
+the store keeps `Item`s (a post, its analysis and its review state), `Case`s and `AuditRecord`s.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+MAX_TEXT_CHARS = 20_000  # posts are hostile input: bound what we store and classify
+MAX_RAW_BYTES = 200_000
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def as_utc(value: datetime) -> datetime:
+    """Naive datetimes are taken as UTC; aware ones are converted."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+class Post(BaseModel):
+    """One post or comment, whatever the platform."""
+
+    model_config = ConfigDict(frozen=True)
+
+    platform: str = Field(min_length=1, max_length=40)
+    id: str = Field(min_length=1, max_length=200)
+    text: str
+    url: str | None = None
+    author: str | None = Field(default=None, max_length=300)
+    lang: str | None = Field(default=None, max_length=10)
+    created_at: datetime | None = None
+    collected_at: datetime = Field(default_factory=utcnow)
+    parent_id: str | None = None
+    thread_id: str | None = None
+    source: str = "unknown"
+    rule: str | None = None
+    company_owned: bool = False
+    raw: dict[str, Any] | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _bound_text(cls, v: str) -> str:
+        return v[:MAX_TEXT_CHARS]
+
+    @field_validator("created_at", "collected_at")
+    @classmethod
+    def _utc(cls, v: datetime | None) -> datetime | None:
+        return as_utc(v) if v is not None else None
+
+    @field_validator("url")
+    @classmethod
+    def _safe_url(cls, v: str | None) -> str | None:
+        # Only http(s) links survive: a javascript: URL must never reach a page.
+        if v is None:
+            return None
+        return v if v.lower().startswith(("http://", "https://")) else None
+
+    @property
+    def key(self) -> str:
+        """Stable identity across replays: (platform, post id)."""
+        return f"{self.platform}:{self.id}"
+
+
+class Span(BaseModel):
+    """A piece of evidence: character offsets into the post text."""
+
+    label: str
+    start: int
+    end: int
+    text: str
+    normalized: str | None = None
+
+
+class AdverseEvent(BaseModel):
+    decision: bool = False
+    score: float = 0.0
+    evidence: list[Span] = Field(default_factory=list)
+    subject: str | None = None  # self, child, relative, other, general
+    negated: bool = False
+    hypothetical: bool = False
+
+
+class SpecialSituation(BaseModel):
+    type: str  # pregnancy, breastfeeding, overdose, abuse_misuse, off_label, medication_error, ...
+    evidence: list[Span] = Field(default_factory=list)
+
+
+class Criterion(BaseModel):
+    met: bool
+    reason: str
+
+
+class PersonalData(BaseModel):
+    type: str
+    start: int
+    end: int
+    score: float
+    recognizer: str = ""
+    special_category: bool = False
+
+
+class Analysis(BaseModel):
+    """Everything the classifiers say about one post."""
+
+    adverse_event: AdverseEvent = Field(default_factory=AdverseEvent)
+    products: list[str] = Field(default_factory=list)
+    special_situations: list[SpecialSituation] = Field(default_factory=list)
+    seriousness: list[str] = Field(default_factory=list)
+    icsr: dict[str, Criterion] = Field(default_factory=dict)
+    personal_data: list[PersonalData] = Field(default_factory=list)
+    gdpr_categories: list[str] = Field(default_factory=list)
+    lang: str | None = None
+    model: str = ""
+
+    @property
+    def gdpr_flag(self) -> bool:
+        return bool(self.personal_data)
+
+    @property
+    def serious(self) -> bool:
+        return bool(self.seriousness)
+
+
+class FlagType(str, enum.Enum):
+    adverse_event = "adverse_event"
+    special_situation = "special_situation"
+    personal_data = "personal_data"
+
+
+class ItemStatus(str, enum.Enum):
+    new = "new"
+    dismissed = "dismissed"
+    confirmed = "confirmed"  # adverse event confirmed by a reviewer
+    escalated = "escalated"  # became a PV case
+    redacted = "redacted"  # personal-data issue handled
+    hidden = "hidden"  # hidden/removed on the platform
+    closed = "closed"
+
+
+def flags_of(analysis: Analysis) -> list[str]:
+    flags: list[str] = []
+    if analysis.adverse_event.decision:
+        flags.append(FlagType.adverse_event.value)
+    if analysis.special_situations:
+        flags.append(FlagType.special_situation.value)
+    if analysis.personal_data:
+        flags.append(FlagType.personal_data.value)
+    return flags
+
+
+class Item(BaseModel):
+    """A post in the review queue: the post, what the classifiers said, and its review state."""
+
+    key: str
+    post: Post
+    analysis: Analysis
+    flags: list[str] = Field(default_factory=list)
+    status: ItemStatus = ItemStatus.new
+    assignee: str | None = None
+    priority: int = 0  # higher first: adverse events, serious ones above all
+    day_zero: datetime | None = None  # set when an adverse event is first recognised
+    case_id: str | None = None
+    notes: list[dict[str, Any]] = Field(default_factory=list)
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = 0  # optimistic concurrency token, owned by the store
+
+    @classmethod
+    def from_post(cls, post: Post, analysis: Analysis) -> Item:
+        flags = flags_of(analysis)
+        priority = 0
+        if analysis.adverse_event.decision:
+            priority = 2 if analysis.serious else 1
+        elif analysis.special_situations:
+            priority = 1
+        return cls(key=post.key, post=post, analysis=analysis, flags=flags, priority=priority)
+
+
+class CaseStatus(str, enum.Enum):
+    open = "open"
+    follow_up = "follow_up"
+    submitted = "submitted"
+    closed = "closed"
+
+
+class Case(BaseModel):
+    """A PV case escalated from an item, with its regulatory clock."""
+
+    id: str
+    item_key: str
+    product: str | None = None
+    serious: bool = False
+    day_zero: datetime
+    due_at: datetime
+    status: CaseStatus = CaseStatus.open
+    created_by: str
+    created_at: datetime = Field(default_factory=utcnow)
+    notes: list[dict[str, Any]] = Field(default_factory=list)
+    version: int = 0
+
+
+class AuditRecord(BaseModel):
+    """One append-only, hash-chained entry."""
+
+    seq: int = 0
+    at: datetime = Field(default_factory=utcnow)
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    prev_hash: str = ""
+    hash: str = ""

@@ -1,0 +1,182 @@
+"""collect -> classify -> store -> queue -> alerts.
+
+At-least-once: a batch is stored before its cursor is saved, so a crash replays it and the idempotent
+upsert drops the duplicates. Errors in one source back off that source (exponential, with jitter);
+the others keep running. SIGINT/SIGTERM set `stop`; the loop finishes the batch in hand and returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from collectors.base import Batch, Collector
+from collectors.registry import build_collectors
+from pvwatch.config import Config
+from pvwatch.errors import PvwatchError
+from pvwatch.models import AuditRecord, Item, Post, utcnow
+from pvwatch.storage.base import Checkpoint, Store
+
+log = logging.getLogger("pvwatch.pipeline")
+
+ItemHook = Callable[[Item], None]
+
+
+@dataclass
+class RunStats:
+    seen: int = 0
+    new: int = 0
+    flagged: int = 0
+    errors: int = 0
+    by_source: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _SourceState:
+    collector: Collector
+    next_at: float = 0.0
+    failures: int = 0
+    exhausted: bool = False
+
+
+def backoff_seconds(failures: int, base: float = 1.0, cap: float = 300.0) -> float:
+    """Exponential backoff with full jitter (AWS architecture blog's recommendation)."""
+    return float(random.uniform(0, min(cap, base * 2 ** max(0, failures - 1))))
+
+
+class Pipeline:
+    def __init__(
+        self,
+        cfg: Config,
+        store: Store,
+        analyzer: object | None = None,
+        collectors: list[Collector] | None = None,
+        hooks: list[ItemHook] | None = None,
+    ) -> None:
+        from classifiers.analyzer import Analyzer
+        from pvwatch.privacy import Pseudonymizer
+
+        self.cfg = cfg
+        self.store = store
+        self.analyzer = analyzer if analyzer is not None else Analyzer.from_config(cfg)
+        self.collectors = collectors if collectors is not None else build_collectors(cfg)
+        self.pseudonymizer = Pseudonymizer.from_config(cfg)
+        self.hooks: list[ItemHook] = list(hooks or [])
+        self.tickers: list[Callable[[], None]] = []
+        self.stats = RunStats()
+
+    # -- one batch ---------------------------------------------------------------------------
+    def process(self, posts: list[Post]) -> list[Item]:
+        """Classify and store posts; returns the items that were new. Hooks see new items only."""
+        if not posts:
+            return []
+        posts = [self.pseudonymizer.protect(p) for p in posts]
+        analyses = self.analyzer.analyze_posts(posts)  # type: ignore[attr-defined]
+        new_items: list[Item] = []
+        for post, analysis in zip(posts, analyses, strict=True):
+            item = Item.from_post(post, analysis)
+            if item.flags and "adverse_event" in item.flags:
+                item = item.model_copy(update={"day_zero": self._day_zero(post)})
+            self.stats.seen += 1
+            if self.store.items.upsert(item):
+                self.stats.new += 1
+                self.stats.flagged += bool(item.flags)
+                new_items.append(item)
+        for item in new_items:
+            for hook in self.hooks:
+                try:
+                    hook(item)
+                except Exception:  # a failing hook (alerts) must never stop collection
+                    log.exception("hook %s failed for %s; continuing", getattr(hook, "__name__", hook), item.key)
+                    self.stats.errors += 1
+        return new_items
+
+    def _day_zero(self, post: Post) -> datetime:
+        if self.cfg.cases.day_zero == "posted_if_owned" and post.company_owned and post.created_at:
+            return post.created_at
+        return post.collected_at
+
+    # -- one source step -----------------------------------------------------------------------
+    def step(self, state: _SourceState) -> Batch | None:
+        col = state.collector
+        cp = self.store.checkpoints.get(col.name)
+        try:
+            batch = col.poll(cp.cursor)
+            self.process(batch.posts)
+        except PvwatchError as exc:
+            self._failed(state, cp, str(exc))
+            return None
+        except Exception as exc:  # unknown failure in one source: log with traceback, back off, go on
+            log.exception("source %s failed", col.name)
+            self._failed(state, cp, f"{type(exc).__name__}: {exc}")
+            return None
+        now = utcnow()
+        cp.cursor = batch.cursor
+        cp.last_success = now
+        cp.collected += len(batch.posts)
+        cp.last_error = batch.errors[-1] if batch.errors else cp.last_error
+        cp.error_count += len(batch.errors)
+        newest = max((p.created_at for p in batch.posts if p.created_at), default=None)
+        if newest is not None:
+            cp.lag_seconds = max(0.0, (now - newest).total_seconds())
+        self.store.checkpoints.save(cp)
+        self.stats.by_source[col.name] = self.stats.by_source.get(col.name, 0) + len(batch.posts)
+        state.failures = 0
+        state.exhausted = batch.exhausted
+        pause = batch.wait_seconds or (self.cfg.pipeline.poll_seconds if batch.exhausted else 0.0)
+        state.next_at = time.monotonic() + pause
+        return batch
+
+    def _failed(self, state: _SourceState, cp: Checkpoint, message: str) -> None:
+        state.failures += 1
+        self.stats.errors += 1
+        cp.error_count += 1
+        cp.last_error = message[:500]
+        self.store.checkpoints.save(cp)
+        delay = backoff_seconds(state.failures)
+        state.next_at = time.monotonic() + delay
+        log.warning("source %s: %s (retry in %.1fs)", state.collector.name, message, delay)
+
+    # -- the loop --------------------------------------------------------------------------------
+    def run(
+        self,
+        stop: threading.Event,
+        once: bool = False,
+        on_batch: Callable[[str, Batch], None] | None = None,
+    ) -> RunStats:
+        """Poll every source until `stop` is set; with once=True, return when all sources are exhausted."""
+        states = [_SourceState(c) for c in self.collectors]
+        self.store.audit.append(AuditRecord(actor="system", action="run.start", entity="pipeline", entity_id="run",
+                                            after={"sources": [c.name for c in self.collectors]}))
+        try:
+            while not stop.is_set():
+                if once and all(s.exhausted or s.failures >= 5 for s in states):
+                    break
+                now = time.monotonic()
+                ready = [s for s in states if s.next_at <= now and not (once and s.exhausted)]
+                for s in ready:
+                    if stop.is_set():
+                        break
+                    batch = self.step(s)
+                    if batch is not None and on_batch is not None:
+                        on_batch(s.collector.name, batch)
+                for tick in self.tickers:
+                    try:
+                        tick()
+                    except Exception:
+                        log.exception("periodic task failed; continuing")
+                if not ready:
+                    pending = [s.next_at for s in states if not (once and s.exhausted)]
+                    wait = min(pending) - time.monotonic() if pending else 0.5
+                    stop.wait(max(0.05, min(wait, 1.0)))
+        finally:
+            for c in self.collectors:
+                c.close()
+            self.store.audit.append(AuditRecord(actor="system", action="run.stop", entity="pipeline",
+                                                entity_id="run", after=self.stats.__dict__.copy()))
+        return self.stats

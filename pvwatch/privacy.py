@@ -1,0 +1,54 @@
+"""Author pseudonymisation with a keyed hash (HMAC-SHA256), and raw-payload minimisation.
+
+The key comes from the environment variable named by [privacy] pseudonym_key_env. The same handle always
+maps to the same pseudonym under one key (so an erasure request can find an author's posts), and nobody
+without the key can reverse or recompute it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+
+from pvwatch.config import Config
+from pvwatch.errors import ConfigError
+from pvwatch.models import Post
+
+PSEUDONYM_PREFIX = "pz:"  # a colon never appears in a platform handle
+
+
+class Pseudonymizer:
+    def __init__(self, key: bytes, keep_raw: bool = True) -> None:
+        if len(key) < 16:
+            raise ConfigError("privacy.pseudonym_key_env", "the pseudonymisation key is shorter than 16 bytes",
+                              "export a random key: python -c 'import secrets;print(secrets.token_hex(32))'")
+        self.key = key
+        self.keep_raw = keep_raw
+
+    @classmethod
+    def from_config(cls, cfg: Config) -> Pseudonymizer:
+        env = cfg.privacy.pseudonym_key_env
+        value = os.environ.get(env)
+        if not value:
+            raise ConfigError(
+                "privacy.pseudonym_key_env",
+                f"environment variable {env} is not set",
+                f"export {env}=$(python -c 'import secrets;print(secrets.token_hex(32))') and keep it safe: "
+                "losing it breaks erasure requests for past posts",
+            )
+        return cls(value.encode("utf-8"), keep_raw=cfg.privacy.keep_raw)
+
+    def pseudonym(self, platform: str, handle: str) -> str:
+        norm = handle.strip().lstrip("@").lower()
+        digest = hmac.new(self.key, f"{platform}:{norm}".encode(), hashlib.sha256).hexdigest()
+        return PSEUDONYM_PREFIX + digest[:20]
+
+    def protect(self, post: Post) -> Post:
+        """Replace the author with its pseudonym; drop the raw payload unless configured to keep it."""
+        update: dict[str, object] = {}
+        if post.author and not post.author.startswith(PSEUDONYM_PREFIX):
+            update["author"] = self.pseudonym(post.platform, post.author)
+        if not self.keep_raw and post.raw is not None:
+            update["raw"] = None
+        return post.model_copy(update=update) if update else post

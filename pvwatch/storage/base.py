@@ -1,0 +1,181 @@
+"""The storage interface every backend implements (SQLite embedded, Elasticsearch for clusters).
+
+One repository per concept, grouped by a `Store`. The same contract tests (tests/contract/) run on every backend.
+Concurrency: `Item.version` / `Case.version` are optimistic tokens; an update with a stale version raises
+`ConflictError` (SQLite compares a counter, Elasticsearch maps it to if_seq_no/if_primary_term).
+"""
+
+from __future__ import annotations
+
+import abc
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pvwatch.models import AuditRecord, Case, Item
+
+
+@dataclass(frozen=True)
+class ItemQuery:
+    """Queue filters. None means 'any'."""
+
+    flag: str | None = None
+    product: str | None = None
+    platform: str | None = None
+    lang: str | None = None
+    status: str | None = None
+    statuses: tuple[str, ...] | None = None
+    assignee: str | None = None
+    older_than: datetime | None = None
+    newer_than: datetime | None = None
+    text: str | None = None  # full-text search box
+    author: str | None = None  # pseudonymised author
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass
+class Page:
+    items: list[Item]
+    total: int
+
+
+@dataclass
+class Checkpoint:
+    source: str
+    cursor: dict[str, Any] = field(default_factory=dict)
+    last_success: datetime | None = None
+    last_error: str | None = None
+    error_count: int = 0
+    lag_seconds: float | None = None
+    collected: int = 0
+
+
+class ItemRepository(abc.ABC):
+    @abc.abstractmethod
+    def upsert(self, item: Item) -> bool:
+        """Insert, or refresh post/analysis of an existing key without touching its review state.
+
+        Returns True when the key was new. Replays never duplicate."""
+
+    @abc.abstractmethod
+    def get(self, key: str) -> Item | None: ...
+
+    @abc.abstractmethod
+    def update(self, item: Item) -> Item:
+        """Save review state; raises ConflictError if `item.version` is stale. Returns the saved item."""
+
+    @abc.abstractmethod
+    def query(self, q: ItemQuery) -> Page:
+        """Priority first (adverse events, serious ones above all), then oldest day zero / collection first."""
+
+    @abc.abstractmethod
+    def delete(self, key: str) -> None: ...
+
+    @abc.abstractmethod
+    def iter_all(self) -> Iterator[Item]: ...
+
+    @abc.abstractmethod
+    def count(self) -> int: ...
+
+    def counts_by_day(self, days: int = 30) -> list[dict[str, Any]]:
+        """[{day, flag, product, n}] for the dashboard. Backends override with an aggregation."""
+        raise NotImplementedError
+
+
+class CheckpointRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, source: str) -> Checkpoint: ...
+
+    @abc.abstractmethod
+    def save(self, cp: Checkpoint) -> None: ...
+
+    @abc.abstractmethod
+    def all(self) -> list[Checkpoint]: ...
+
+
+def audit_hash(rec: AuditRecord) -> str:
+    """SHA-256 over the canonical JSON of the record (without its own hash) and the previous hash."""
+    body = rec.model_dump(mode="json", exclude={"hash"})
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class AuditRepository(abc.ABC):
+    @abc.abstractmethod
+    def append(self, rec: AuditRecord) -> AuditRecord:
+        """Sets seq, prev_hash and hash atomically; returns the stored record."""
+
+    @abc.abstractmethod
+    def iter(self, entity_id: str | None = None) -> Iterator[AuditRecord]:
+        """In seq order; only one entity's records when entity_id is given."""
+
+    def verify(self) -> tuple[bool, str]:
+        """Walk the chain; (ok, message naming the first broken record)."""
+        prev = ""
+        n = 0
+        for rec in self.iter():
+            n += 1
+            if rec.prev_hash != prev:
+                return False, f"record seq={rec.seq}: prev_hash does not match record before it (deleted or reordered)"
+            if audit_hash(rec) != rec.hash:
+                return False, f"record seq={rec.seq}: content does not match its hash (modified)"
+            prev = rec.hash
+        return True, f"{n} records, chain intact"
+
+
+class CaseRepository(abc.ABC):
+    @abc.abstractmethod
+    def create(self, case: Case) -> Case: ...
+
+    @abc.abstractmethod
+    def get(self, case_id: str) -> Case | None: ...
+
+    @abc.abstractmethod
+    def update(self, case: Case) -> Case:
+        """Raises ConflictError on a stale version."""
+
+    @abc.abstractmethod
+    def list(self, status: str | None = None, due_before: datetime | None = None) -> list[Case]: ...
+
+
+class KeyValueRepository(abc.ABC):
+    """Small JSON documents by (kind, id): users, alert deliveries, sessions, worker leases.
+
+    Features own their kinds; `put` with expected_version gives compare-and-set."""
+
+    @abc.abstractmethod
+    def get(self, kind: str, id: str) -> tuple[dict[str, Any], int] | None:
+        """(document, version) or None."""
+
+    @abc.abstractmethod
+    def put(self, kind: str, id: str, doc: dict[str, Any], expected_version: int | None = None) -> int:
+        """Write; when expected_version is given (0 = must not exist) raise ConflictError on mismatch.
+        Returns the new version."""
+
+    @abc.abstractmethod
+    def delete(self, kind: str, id: str) -> None: ...
+
+    @abc.abstractmethod
+    def list(self, kind: str, where: dict[str, Any] | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        """Documents of a kind whose top-level fields equal `where`'s values."""
+
+
+class Store(abc.ABC):
+    items: ItemRepository
+    checkpoints: CheckpointRepository
+    audit: AuditRepository
+    cases: CaseRepository
+    kv: KeyValueRepository
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

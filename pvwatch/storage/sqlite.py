@@ -1,0 +1,415 @@
+"""SQLite store: the embedded default. One file, WAL, zero set-up.
+
+Documents are kept as JSON beside the indexed columns the queue filters and sorts on.
+One connection guarded by a lock: the UI's threads and the pipeline share it safely.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pvwatch.errors import ConflictError, StorageError
+from pvwatch.models import AuditRecord, Case, Item, utcnow
+from pvwatch.storage.base import (
+    AuditRepository,
+    CaseRepository,
+    Checkpoint,
+    CheckpointRepository,
+    ItemQuery,
+    ItemRepository,
+    KeyValueRepository,
+    Page,
+    Store,
+    audit_hash,
+)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS items (
+    key TEXT PRIMARY KEY,
+    platform TEXT NOT NULL,
+    lang TEXT,
+    status TEXT NOT NULL,
+    priority INTEGER NOT NULL,
+    f_ae INTEGER NOT NULL, f_ss INTEGER NOT NULL, f_pd INTEGER NOT NULL,
+    products TEXT NOT NULL,
+    assignee TEXT,
+    author TEXT,
+    sort_ts TEXT NOT NULL,
+    collected_at TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS items_queue ON items (priority DESC, sort_ts);
+CREATE INDEX IF NOT EXISTS items_status_queue ON items (status, priority DESC, sort_ts);
+CREATE INDEX IF NOT EXISTS items_collected ON items (collected_at);
+CREATE INDEX IF NOT EXISTS items_author ON items (author);
+CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(key UNINDEXED, text);
+CREATE TABLE IF NOT EXISTS checkpoints (source TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY, entity_id TEXT NOT NULL, doc TEXT NOT NULL, hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_entity ON audit (entity_id);
+CREATE TABLE IF NOT EXISTS cases (
+    id TEXT PRIMARY KEY, status TEXT NOT NULL, due_at TEXT NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS kv (
+    kind TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (kind, id)
+);
+"""
+
+
+def _ts(dt: datetime | None) -> str | None:
+    return dt.isoformat() if dt is not None else None
+
+
+class _Db:
+    def __init__(self, path: str | Path) -> None:
+        try:
+            self.conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open SQLite store {path}: {exc}; check the path in [storage] path") from exc
+        self.lock = threading.RLock()
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.executescript(SCHEMA)
+
+    def tx(self) -> _Tx:
+        return _Tx(self)
+
+
+class _Tx:
+    """BEGIN IMMEDIATE ... COMMIT under the process lock (also serialises other processes via SQLite)."""
+
+    def __init__(self, db: _Db) -> None:
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.lock.acquire()
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        return self.db.conn
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        try:
+            self.db.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self.db.lock.release()
+
+
+def _item_row(item: Item) -> dict[str, Any]:
+    sort = item.day_zero or item.post.collected_at
+    return {
+        "key": item.key,
+        "platform": item.post.platform,
+        "lang": item.analysis.lang or item.post.lang,
+        "status": item.status.value,
+        "priority": item.priority,
+        "f_ae": int("adverse_event" in item.flags),
+        "f_ss": int("special_situation" in item.flags),
+        "f_pd": int("personal_data" in item.flags),
+        "products": "|" + "|".join(p.lower() for p in item.analysis.products) + "|",
+        "assignee": item.assignee,
+        "author": item.post.author,
+        "sort_ts": sort.isoformat(),
+        "collected_at": item.post.collected_at.isoformat(),
+        "version": item.version,
+        "doc": item.model_dump_json(),
+    }
+
+
+_FLAG_COL = {"adverse_event": "f_ae", "special_situation": "f_ss", "personal_data": "f_pd"}
+
+
+class SqliteItems(ItemRepository):
+    def __init__(self, db: _Db) -> None:
+        self.db = db
+
+    def upsert(self, item: Item) -> bool:
+        with self.db.tx() as c:
+            row = c.execute("SELECT doc FROM items WHERE key=?", (item.key,)).fetchone()
+            if row is None:
+                item = item.model_copy(update={"version": 1})
+                r = _item_row(item)
+                c.execute(
+                    f"INSERT INTO items ({','.join(r)}) VALUES ({','.join('?' * len(r))})", tuple(r.values())
+                )
+                c.execute("INSERT INTO items_fts (key, text) VALUES (?, ?)", (item.key, item.post.text))
+                return True
+            old = Item.model_validate_json(row[0])
+            # A replay refreshes what the machine said; the humans' review state is kept.
+            merged = old.model_copy(update={"post": item.post, "analysis": item.analysis, "flags": item.flags})
+            if old.status.value == "new":
+                merged = merged.model_copy(update={"priority": item.priority})
+            if merged.model_dump() == old.model_dump():
+                return False
+            merged = merged.model_copy(update={"version": old.version + 1, "updated_at": utcnow()})
+            self._write(c, merged)
+            return False
+
+    def _write(self, c: sqlite3.Connection, item: Item) -> None:
+        r = _item_row(item)
+        sets = ",".join(f"{k}=?" for k in r if k != "key")
+        c.execute(f"UPDATE items SET {sets} WHERE key=?", (*[v for k, v in r.items() if k != "key"], item.key))
+        c.execute("UPDATE items_fts SET text=? WHERE key=?", (item.post.text, item.key))
+
+    def get(self, key: str) -> Item | None:
+        with self.db.lock:
+            row = self.db.conn.execute("SELECT doc FROM items WHERE key=?", (key,)).fetchone()
+        return Item.model_validate_json(row[0]) if row else None
+
+    def update(self, item: Item) -> Item:
+        with self.db.tx() as c:
+            row = c.execute("SELECT version FROM items WHERE key=?", (item.key,)).fetchone()
+            if row is None:
+                raise ConflictError(f"item {item.key} no longer exists; reload the queue")
+            if row[0] != item.version:
+                raise ConflictError(f"item {item.key} was changed by someone else; reload it and redo the action")
+            saved = item.model_copy(update={"version": item.version + 1, "updated_at": utcnow()})
+            self._write(c, saved)
+            return saved
+
+    def _where(self, q: ItemQuery) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        args: list[Any] = []
+        if q.flag:
+            col = _FLAG_COL.get(q.flag)
+            if col is None:
+                raise StorageError(f"unknown flag filter {q.flag!r}; use one of {sorted(_FLAG_COL)}")
+            clauses.append(f"{col}=1")
+        if q.product:
+            clauses.append("products LIKE ?")
+            args.append(f"%|{q.product.lower()}|%")
+        for col, val in (("platform", q.platform), ("lang", q.lang), ("status", q.status),
+                         ("assignee", q.assignee), ("author", q.author)):
+            if val:
+                clauses.append(f"{col}=?")
+                args.append(val)
+        if q.statuses:
+            clauses.append(f"status IN ({','.join('?' * len(q.statuses))})")
+            args.extend(q.statuses)
+        if q.older_than:
+            clauses.append("sort_ts < ?")
+            args.append(q.older_than.isoformat())
+        if q.newer_than:
+            clauses.append("sort_ts >= ?")
+            args.append(q.newer_than.isoformat())
+        if q.text:
+            clauses.append("key IN (SELECT key FROM items_fts WHERE items_fts MATCH ?)")
+            # Quote every term: user input must never be FTS5 syntax.
+            terms = [t.replace('"', '""') for t in q.text.split()[:20]]
+            args.append(" ".join(f'"{t}"' for t in terms) or '""')
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+    def query(self, q: ItemQuery) -> Page:
+        where, args = self._where(q)
+        limit = max(0, min(q.limit, 1000))
+        with self.db.lock:
+            total = self.db.conn.execute(f"SELECT COUNT(*) FROM items{where}", args).fetchone()[0]
+            rows = self.db.conn.execute(
+                f"SELECT doc FROM items{where} ORDER BY priority DESC, sort_ts ASC LIMIT ? OFFSET ?",
+                (*args, limit, max(0, q.offset)),
+            ).fetchall()
+        return Page([Item.model_validate_json(r[0]) for r in rows], total)
+
+    def delete(self, key: str) -> None:
+        with self.db.tx() as c:
+            c.execute("DELETE FROM items WHERE key=?", (key,))
+            c.execute("DELETE FROM items_fts WHERE key=?", (key,))
+
+    def iter_all(self) -> Iterator[Item]:
+        last = ""
+        while True:  # keyset pagination: no lock held while the caller works
+            with self.db.lock:
+                rows = self.db.conn.execute(
+                    "SELECT key, doc FROM items WHERE key > ? ORDER BY key LIMIT 500", (last,)
+                ).fetchall()
+            if not rows:
+                return
+            for key, doc in rows:
+                yield Item.model_validate_json(doc)
+                last = key
+
+    def count(self) -> int:
+        with self.db.lock:
+            return int(self.db.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0])
+
+    def counts_by_day(self, days: int = 30) -> list[dict[str, Any]]:
+        since = (utcnow() - timedelta(days=days)).isoformat()
+        out: list[dict[str, Any]] = []
+        with self.db.lock:
+            for flag, col in _FLAG_COL.items():
+                rows = self.db.conn.execute(
+                    f"SELECT substr(collected_at,1,10) d, products, COUNT(*) FROM items "
+                    f"WHERE {col}=1 AND collected_at >= ? GROUP BY d, products",
+                    (since,),
+                ).fetchall()
+                for day, products, n in rows:
+                    names = [p for p in products.split("|") if p] or ["(none)"]
+                    for p in names:
+                        out.append({"day": day, "flag": flag, "product": p, "n": n})
+        return out
+
+
+class SqliteCheckpoints(CheckpointRepository):
+    def __init__(self, db: _Db) -> None:
+        self.db = db
+
+    def get(self, source: str) -> Checkpoint:
+        with self.db.lock:
+            row = self.db.conn.execute("SELECT doc FROM checkpoints WHERE source=?", (source,)).fetchone()
+        if not row:
+            return Checkpoint(source=source)
+        d = json.loads(row[0])
+        for k in ("last_success",):
+            d[k] = datetime.fromisoformat(d[k]) if d.get(k) else None
+        return Checkpoint(**d)
+
+    def save(self, cp: Checkpoint) -> None:
+        d = dict(cp.__dict__)
+        d["last_success"] = _ts(cp.last_success)
+        with self.db.tx() as c:
+            c.execute("INSERT OR REPLACE INTO checkpoints (source, doc) VALUES (?, ?)", (cp.source, json.dumps(d)))
+
+    def all(self) -> list[Checkpoint]:
+        with self.db.lock:
+            names = [r[0] for r in self.db.conn.execute("SELECT source FROM checkpoints ORDER BY source")]
+        return [self.get(n) for n in names]
+
+
+class SqliteAudit(AuditRepository):
+    def __init__(self, db: _Db) -> None:
+        self.db = db
+
+    def append(self, rec: AuditRecord) -> AuditRecord:
+        with self.db.tx() as c:
+            row = c.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+            seq, prev = (row[0] + 1, row[1]) if row else (1, "")
+            rec = rec.model_copy(update={"seq": seq, "prev_hash": prev, "hash": ""})
+            rec = rec.model_copy(update={"hash": audit_hash(rec)})
+            c.execute(
+                "INSERT INTO audit (seq, entity_id, doc, hash) VALUES (?, ?, ?, ?)",
+                (seq, rec.entity_id, rec.model_dump_json(), rec.hash),
+            )
+            return rec
+
+    def iter(self, entity_id: str | None = None) -> Iterator[AuditRecord]:
+        last = 0
+        while True:
+            with self.db.lock:
+                if entity_id is None:
+                    rows = self.db.conn.execute(
+                        "SELECT seq, doc FROM audit WHERE seq > ? ORDER BY seq LIMIT 1000", (last,)
+                    ).fetchall()
+                else:
+                    rows = self.db.conn.execute(
+                        "SELECT seq, doc FROM audit WHERE seq > ? AND entity_id=? ORDER BY seq LIMIT 1000",
+                        (last, entity_id),
+                    ).fetchall()
+            if not rows:
+                return
+            for seq, doc in rows:
+                last = seq
+                yield AuditRecord.model_validate_json(doc)
+
+
+class SqliteCases(CaseRepository):
+    def __init__(self, db: _Db) -> None:
+        self.db = db
+
+    def create(self, case: Case) -> Case:
+        case = case.model_copy(update={"version": 1})
+        with self.db.tx() as c:
+            if c.execute("SELECT 1 FROM cases WHERE id=?", (case.id,)).fetchone():
+                raise ConflictError(f"case {case.id} already exists")
+            c.execute(
+                "INSERT INTO cases (id, status, due_at, version, doc) VALUES (?,?,?,?,?)",
+                (case.id, case.status.value, case.due_at.isoformat(), 1, case.model_dump_json()),
+            )
+        return case
+
+    def get(self, case_id: str) -> Case | None:
+        with self.db.lock:
+            row = self.db.conn.execute("SELECT doc FROM cases WHERE id=?", (case_id,)).fetchone()
+        return Case.model_validate_json(row[0]) if row else None
+
+    def update(self, case: Case) -> Case:
+        with self.db.tx() as c:
+            row = c.execute("SELECT version FROM cases WHERE id=?", (case.id,)).fetchone()
+            if row is None or row[0] != case.version:
+                raise ConflictError(f"case {case.id} was changed by someone else; reload it and redo the action")
+            saved = case.model_copy(update={"version": case.version + 1})
+            c.execute(
+                "UPDATE cases SET status=?, due_at=?, version=?, doc=? WHERE id=?",
+                (saved.status.value, saved.due_at.isoformat(), saved.version, saved.model_dump_json(), saved.id),
+            )
+        return saved
+
+    def list(self, status: str | None = None, due_before: datetime | None = None) -> list[Case]:
+        sql, args = "SELECT doc FROM cases WHERE 1=1", []
+        if status:
+            sql += " AND status=?"
+            args.append(status)
+        if due_before:
+            sql += " AND due_at < ?"
+            args.append(due_before.isoformat())
+        with self.db.lock:
+            rows = self.db.conn.execute(sql + " ORDER BY due_at", args).fetchall()
+        return [Case.model_validate_json(r[0]) for r in rows]
+
+
+class SqliteKV(KeyValueRepository):
+    def __init__(self, db: _Db) -> None:
+        self.db = db
+
+    def get(self, kind: str, id: str) -> tuple[dict[str, Any], int] | None:
+        with self.db.lock:
+            row = self.db.conn.execute("SELECT doc, version FROM kv WHERE kind=? AND id=?", (kind, id)).fetchone()
+        return (json.loads(row[0]), int(row[1])) if row else None
+
+    def put(self, kind: str, id: str, doc: dict[str, Any], expected_version: int | None = None) -> int:
+        with self.db.tx() as c:
+            row = c.execute("SELECT version FROM kv WHERE kind=? AND id=?", (kind, id)).fetchone()
+            current = int(row[0]) if row else 0
+            if expected_version is not None and expected_version != current:
+                raise ConflictError(f"{kind}/{id} changed concurrently (expected v{expected_version}, found v{current})")
+            c.execute(
+                "INSERT OR REPLACE INTO kv (kind, id, version, doc) VALUES (?,?,?,?)",
+                (kind, id, current + 1, json.dumps(doc, default=str)),
+            )
+            return current + 1
+
+    def delete(self, kind: str, id: str) -> None:
+        with self.db.tx() as c:
+            c.execute("DELETE FROM kv WHERE kind=? AND id=?", (kind, id))
+
+    def list(self, kind: str, where: dict[str, Any] | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        sql, args = "SELECT doc FROM kv WHERE kind=?", [kind]
+        for k, v in (where or {}).items():
+            if not k.isidentifier():
+                raise StorageError(f"invalid field name {k!r} in kv filter")
+            sql += f" AND json_extract(doc, '$.{k}') IS ?"
+            args.append(v)
+        with self.db.lock:
+            rows = self.db.conn.execute(sql + " ORDER BY id LIMIT ?", (*args, limit)).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+
+class SqliteStore(Store):
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.db = _Db(path)
+        self.items = SqliteItems(self.db)
+        self.checkpoints = SqliteCheckpoints(self.db)
+        self.audit = SqliteAudit(self.db)
+        self.cases = SqliteCases(self.db)
+        self.kv = SqliteKV(self.db)
+
+    def close(self) -> None:
+        with self.db.lock:
+            self.db.conn.close()
