@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pvwatch.models import AuditRecord, Case, Item
+from pvwatch.models import AuditRecord, Case, Item, utcnow
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,23 @@ class Checkpoint:
     error_count: int = 0
     lag_seconds: float | None = None
     collected: int = 0
+
+
+def merge_replay(old: Item, new: Item) -> Item | None:
+    """What an upsert of an existing key stores, or None when nothing changed.
+
+    A replay refreshes what the machine said (post text, analysis, flags) but keeps the first collection
+    time, day zero and every piece of human review state, so replays never disturb a reviewer."""
+    post = new.post.model_copy(update={"collected_at": old.post.collected_at})
+    update: dict[str, Any] = {"post": post, "analysis": new.analysis, "flags": new.flags}
+    if old.status.value == "new":
+        update["priority"] = new.priority
+    if old.day_zero is None and new.day_zero is not None:
+        update["day_zero"] = new.day_zero
+    merged = old.model_copy(update=update)
+    if merged.model_dump() == old.model_dump():
+        return None
+    return merged.model_copy(update={"version": old.version + 1, "updated_at": utcnow()})
 
 
 class ItemRepository(abc.ABC):

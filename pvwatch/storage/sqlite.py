@@ -27,6 +27,7 @@ from pvwatch.storage.base import (
     Page,
     Store,
     audit_hash,
+    merge_replay,
 )
 
 SCHEMA = """
@@ -62,6 +63,11 @@ CREATE TABLE IF NOT EXISTS kv (
     kind TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (kind, id)
 );
 """
+
+
+def _val(v: Any) -> str:
+    """Enum or plain string (model_copy(update=...) does not re-validate, so both occur)."""
+    return str(getattr(v, "value", v))
 
 
 def _ts(dt: datetime | None) -> str | None:
@@ -108,7 +114,7 @@ def _item_row(item: Item) -> dict[str, Any]:
         "key": item.key,
         "platform": item.post.platform,
         "lang": item.analysis.lang or item.post.lang,
-        "status": item.status.value,
+        "status": _val(item.status),
         "priority": item.priority,
         "f_ae": int("adverse_event" in item.flags),
         "f_ss": int("special_situation" in item.flags),
@@ -142,14 +148,9 @@ class SqliteItems(ItemRepository):
                 c.execute("INSERT INTO items_fts (key, text) VALUES (?, ?)", (item.key, item.post.text))
                 return True
             old = Item.model_validate_json(row[0])
-            # A replay refreshes what the machine said; the humans' review state is kept.
-            merged = old.model_copy(update={"post": item.post, "analysis": item.analysis, "flags": item.flags})
-            if old.status.value == "new":
-                merged = merged.model_copy(update={"priority": item.priority})
-            if merged.model_dump() == old.model_dump():
-                return False
-            merged = merged.model_copy(update={"version": old.version + 1, "updated_at": utcnow()})
-            self._write(c, merged)
+            merged = merge_replay(old, item)
+            if merged is not None:
+                self._write(c, merged)
             return False
 
     def _write(self, c: sqlite3.Connection, item: Item) -> None:
@@ -329,7 +330,7 @@ class SqliteCases(CaseRepository):
                 raise ConflictError(f"case {case.id} already exists")
             c.execute(
                 "INSERT INTO cases (id, status, due_at, version, doc) VALUES (?,?,?,?,?)",
-                (case.id, case.status.value, case.due_at.isoformat(), 1, case.model_dump_json()),
+                (case.id, _val(case.status), case.due_at.isoformat(), 1, case.model_dump_json()),
             )
         return case
 
@@ -346,7 +347,7 @@ class SqliteCases(CaseRepository):
             saved = case.model_copy(update={"version": case.version + 1})
             c.execute(
                 "UPDATE cases SET status=?, due_at=?, version=?, doc=? WHERE id=?",
-                (saved.status.value, saved.due_at.isoformat(), saved.version, saved.model_dump_json(), saved.id),
+                (_val(saved.status), saved.due_at.isoformat(), saved.version, saved.model_dump_json(), saved.id),
             )
         return saved
 
