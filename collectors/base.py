@@ -8,6 +8,7 @@ keyed on (platform, id) removes the duplicates.
 from __future__ import annotations
 
 import abc
+import builtins
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -37,7 +38,7 @@ class Batch:
 
 class Collector(abc.ABC):
     type: ClassVar[str]
-    options_model: ClassVar[type[Options]] = Options
+    options_model: ClassVar[builtins.type[Options]] = Options
 
     def __init__(self, name: str, source: SourceConfig, cfg: Config) -> None:
         self.name = name

@@ -25,7 +25,9 @@ def collector_class(type_name: str) -> type[Collector]:
     try:
         module, cls = COLLECTORS[type_name].split(":")
     except KeyError:
-        raise ConfigError("sources.*.type", f"unknown collector {type_name!r}", f"use one of {sorted(COLLECTORS)}")
+        raise ConfigError(
+            "sources.*.type", f"unknown collector {type_name!r}", f"use one of {sorted(COLLECTORS)}"
+        ) from None
     return getattr(importlib.import_module(module), cls)  # type: ignore[no-any-return]
 
 

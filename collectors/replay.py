@@ -8,7 +8,6 @@ A growing file is followed like `tail -f`: new lines are picked up on the next p
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterator
 from datetime import datetime
@@ -102,7 +101,8 @@ class ReplayCollector(Collector):
 
             raise CollectorError(f"source {self.name}: file {self.path} not found; check sources.{self.name}.path")
         fmt = detect_format(self.path, self.options.format)
-        self._fh = io.open(self.path, encoding="utf-8-sig", errors="replace", newline="")
+        # Kept open across polls (closed in close()): reopening and skipping on every poll is O(n^2).
+        self._fh = open(self.path, encoding="utf-8-sig", errors="replace", newline="")  # noqa: SIM115
         delim = "\t" if self.path.suffix.lower() == ".tsv" else ","
         self._iter = iter_records(self._fh, fmt, delim)
         self._pos = 0

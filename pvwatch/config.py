@@ -50,6 +50,7 @@ class ElasticsearchConfig(_Section):
     index_prefix: str = "pvwatch"
     api_key_env: str = "PVWATCH_ES_API_KEY"
     spool_dir: str = "spool"
+    lease_seconds: float = Field(default=30.0, gt=0)  # workers: a dead worker's sources move after this
 
 
 class StorageConfig(_Section):
@@ -93,7 +94,7 @@ class UIConfig(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=1, le=65535)
     base_url: str = "http://127.0.0.1:8765"
-    session_secret_env: str = "PVWATCH_SESSION_SECRET"
+    session_secret_env: str = "PVWATCH_SESSION_SECRET"  # noqa: S105 - the variable's name, not a secret
 
 
 class PipelineConfig(_Section):

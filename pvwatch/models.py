@@ -7,7 +7,7 @@ the store keeps `Item`s (a post, its analysis and its review state), `Case`s and
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -17,14 +17,14 @@ MAX_RAW_BYTES = 200_000
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def as_utc(value: datetime) -> datetime:
     """Naive datetimes are taken as UTC; aware ones are converted."""
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 class Post(BaseModel):
@@ -131,13 +131,13 @@ class Analysis(BaseModel):
         return bool(self.seriousness)
 
 
-class FlagType(str, enum.Enum):
+class FlagType(enum.StrEnum):
     adverse_event = "adverse_event"
     special_situation = "special_situation"
     personal_data = "personal_data"
 
 
-class ItemStatus(str, enum.Enum):
+class ItemStatus(enum.StrEnum):
     new = "new"
     dismissed = "dismissed"
     confirmed = "confirmed"  # adverse event confirmed by a reviewer
@@ -185,7 +185,7 @@ class Item(BaseModel):
         return cls(key=post.key, post=post, analysis=analysis, flags=flags, priority=priority)
 
 
-class CaseStatus(str, enum.Enum):
+class CaseStatus(enum.StrEnum):
     open = "open"
     follow_up = "follow_up"
     submitted = "submitted"

@@ -21,6 +21,7 @@ from pvwatch.config import Config
 from pvwatch.errors import PvwatchError
 from pvwatch.models import AuditRecord, Item, Post, utcnow
 from pvwatch.storage.base import Checkpoint, Store
+from pvwatch.workers import SourceLeases
 
 log = logging.getLogger("pvwatch.pipeline")
 
@@ -57,6 +58,7 @@ class Pipeline:
         analyzer: object | None = None,
         collectors: list[Collector] | None = None,
         hooks: list[ItemHook] | None = None,
+        lease: SourceLeases | None = None,
     ) -> None:
         from classifiers.analyzer import Analyzer
         from pvwatch.privacy import Pseudonymizer
@@ -69,6 +71,9 @@ class Pipeline:
         self.hooks: list[ItemHook] = list(hooks or [])
         self.tickers: list[Callable[[], None]] = []
         self.stats = RunStats()
+        # Several workers on one store (Elasticsearch): poll only the sources whose lease we hold.
+        names = [c.name for c in self.collectors]
+        self.lease = lease if lease is not None else SourceLeases.for_pipeline(cfg, store, names)
 
     # -- one batch ---------------------------------------------------------------------------
     def process(self, posts: list[Post]) -> list[Item]:
@@ -78,12 +83,15 @@ class Pipeline:
         posts = [self.pseudonymizer.protect(p) for p in posts]
         analyses = self.analyzer.analyze_posts(posts)  # type: ignore[attr-defined]
         new_items: list[Item] = []
+        items: list[Item] = []
         for post, analysis in zip(posts, analyses, strict=True):
             item = Item.from_post(post, analysis)
             if item.flags and "adverse_event" in item.flags:
                 item = item.model_copy(update={"day_zero": self._day_zero(post)})
+            items.append(item)
+        for item, is_new in zip(items, self.store.items.upsert_many(items), strict=True):  # one bulk request
             self.stats.seen += 1
-            if self.store.items.upsert(item):
+            if is_new:
                 self.stats.new += 1
                 self.stats.flagged += bool(item.flags)
                 new_items.append(item)
@@ -132,6 +140,9 @@ class Pipeline:
         state.next_at = time.monotonic() + pause
         return batch
 
+    def _finished_elsewhere(self, state: _SourceState) -> bool:
+        return self.lease is not None and self.lease.finished(state.collector.name)
+
     def _failed(self, state: _SourceState, cp: Checkpoint, message: str) -> None:
         state.failures += 1
         self.stats.errors += 1
@@ -155,16 +166,22 @@ class Pipeline:
                                             after={"sources": [c.name for c in self.collectors]}))
         try:
             while not stop.is_set():
-                if once and all(s.exhausted or s.failures >= 5 for s in states):
+                if self.lease is not None:
+                    self.lease.maybe_refresh()  # heartbeat even while every source waits
+                if once and all(s.exhausted or s.failures >= 5 or self._finished_elsewhere(s) for s in states):
                     break
                 now = time.monotonic()
                 ready = [s for s in states if s.next_at <= now and not (once and s.exhausted)]
+                if self.lease is not None:
+                    ready = [s for s in ready if self.lease.owns(s.collector.name)]
                 for s in ready:
                     if stop.is_set():
                         break
                     batch = self.step(s)
                     if batch is not None and on_batch is not None:
                         on_batch(s.collector.name, batch)
+                    if once and batch is not None and batch.exhausted and self.lease is not None:
+                        self.lease.mark_finished(s.collector.name)
                 for tick in self.tickers:
                     try:
                         tick()
@@ -177,6 +194,8 @@ class Pipeline:
         finally:
             for c in self.collectors:
                 c.close()
+            if self.lease is not None:
+                self.lease.release_all()
             self.store.audit.append(AuditRecord(actor="system", action="run.stop", entity="pipeline",
                                                 entity_id="run", after=self.stats.__dict__.copy()))
         return self.stats

@@ -129,10 +129,10 @@ def queue(
 
 
 def _register_features() -> None:
+    from alerts.cli import register as alerts_cli
     from classifiers.cli import register as classifiers_cli
     from collectors.cli import register as collectors_cli
     from moderation.cli import register as moderation_cli
-    from alerts.cli import register as alerts_cli
     from pvwatch.cli.demo import register as demo_cli
     from pvwatch.cli.privacy import register as privacy_cli
     from pvwatch.cli.storage import register as storage_cli

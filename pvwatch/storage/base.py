@@ -78,6 +78,10 @@ class ItemRepository(abc.ABC):
 
         Returns True when the key was new. Replays never duplicate."""
 
+    def upsert_many(self, items: list[Item]) -> list[bool]:
+        """`upsert` for a batch, in order; backends override with one bulk request (Elasticsearch)."""
+        return [self.upsert(i) for i in items]
+
     @abc.abstractmethod
     def get(self, key: str) -> Item | None: ...
 

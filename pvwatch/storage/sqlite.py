@@ -378,7 +378,10 @@ class SqliteKV(KeyValueRepository):
             row = c.execute("SELECT version FROM kv WHERE kind=? AND id=?", (kind, id)).fetchone()
             current = int(row[0]) if row else 0
             if expected_version is not None and expected_version != current:
-                raise ConflictError(f"{kind}/{id} changed concurrently (expected v{expected_version}, found v{current})")
+                raise ConflictError(
+                    f"{kind}/{id} changed concurrently (expected v{expected_version}, found v{current}); "
+                    "reload and retry"
+                )
             c.execute(
                 "INSERT OR REPLACE INTO kv (kind, id, version, doc) VALUES (?,?,?,?)",
                 (kind, id, current + 1, json.dumps(doc, default=str)),

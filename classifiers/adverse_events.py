@@ -1,0 +1,133 @@
+"""Adverse events and PV special situations for French and English posts.
+
+Layered and explainable: (1) products, (2) reactions, (3) context (negation, hypotheticals, who), then
+(4) a linear model over the text and those features, optionally blended with (5) a fine-tuned transformer.
+Every decision comes with the spans that support it, special situations, seriousness hints and the ICSR
+minimum-criteria check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from classifiers.ae.features import features, model_text
+from classifiers.ae.icsr import icsr_criteria
+from classifiers.ae.layers import Evidence, Layers
+from classifiers.ae.model import LinearModel
+from classifiers.ae.rules import RuleScorer
+from pvwatch.config import Config
+from pvwatch.errors import ConfigError
+from pvwatch.models import AdverseEvent, Analysis, SpecialSituation, Span
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "default"
+
+
+class Scorer(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    def score(self, texts: Sequence[str], feats: Sequence[Sequence[float]]) -> list[float]: ...
+
+
+def load_scorer(path: Path | None) -> Scorer:
+    """The configured model; the shipped default; or, if even that is absent, the rule baseline."""
+    if path is not None:
+        return LinearModel.load(path)
+    if (DEFAULT_MODEL_DIR / "model.json").exists():
+        return LinearModel.load(DEFAULT_MODEL_DIR)
+    return RuleScorer()
+
+
+class AdverseEventClassifier:
+    def __init__(self, layers: Layers, scorer: Scorer, threshold: float = 0.35,
+                 languages: Sequence[str] = ("fr", "en"), transformer: Any | None = None,
+                 transformer_weight: float = 0.5) -> None:
+        self.layers = layers
+        self.scorer = scorer
+        self.threshold = threshold
+        self.languages = tuple(languages)
+        self.transformer = transformer
+        self.transformer_weight = transformer_weight
+
+    @classmethod
+    def from_config(cls, cfg: Config) -> AdverseEventClassifier:
+        c = cfg.classifiers
+        path = None
+        if c.model_path:
+            path = cfg.resolve(c.model_path)
+            if not path.is_dir():
+                raise ConfigError("classifiers.model_path", f"{path} is not a directory",
+                                  "point it at a directory written by `pvwatch train --out DIR`, or leave it empty")
+        transformer = None
+        if c.transformer.model:
+            from classifiers.ae.transformer import TransformerScorer
+
+            tpath = cfg.resolve(c.transformer.model)
+            if not tpath.is_dir():
+                raise ConfigError("classifiers.transformer.model", f"{tpath} is not a directory",
+                                  "point it at a local Hugging Face checkpoint, or leave it empty")
+            transformer = TransformerScorer.load(tpath)
+        return cls(Layers(cfg.products, c.languages), load_scorer(path), c.ae_threshold, c.languages,
+                   transformer, c.transformer.weight)
+
+    @property
+    def model_name(self) -> str:
+        name = self.scorer.name
+        if self.transformer is not None:
+            name += f"+transformer({self.transformer_weight:g})"
+        return name
+
+    def evidence(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[Evidence]:
+        return self.layers.run(texts, list(langs) if langs is not None else [None] * len(texts))
+
+    def scores(self, evs: Sequence[Evidence]) -> list[float]:
+        """Blended adverse-event probability for each post (no thresholding)."""
+        if not evs:
+            return []
+        texts = [model_text(e) for e in evs]
+        out = self.scorer.score(texts, [features(e) for e in evs])
+        if self.transformer is not None:
+            w = self.transformer_weight
+            tscores = self.transformer.score([e.text for e in evs])
+            out = [(1 - w) * a + w * b for a, b in zip(out, tscores, strict=True)]
+        return out
+
+    def analyze_many(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[Analysis]:
+        evs = self.evidence(texts, langs)
+        results: list[Analysis | None] = [None] * len(evs)
+        todo = [i for i, e in enumerate(evs) if e.lang in self.languages]
+        for i, e in enumerate(evs):
+            if e.lang not in self.languages:
+                results[i] = Analysis(lang=e.lang, model="unclassified: language not in classifiers.languages")
+        scores = self.scores([evs[i] for i in todo])
+        for i, s in zip(todo, scores, strict=True):
+            results[i] = self._analysis(evs[i], s)
+        return [r for r in results if r is not None]
+
+    def _analysis(self, ev: Evidence, score: float) -> Analysis:
+        spans = [Span(label="drug", start=m.start, end=m.end, text=ev.text[m.start:m.end], normalized=m.canonical)
+                 for m in ev.products]
+        spans += [Span(label="negated_reaction" if m.negated else "reaction", start=m.start, end=m.end,
+                       text=ev.text[m.start:m.end], normalized=m.canonical) for m in ev.reactions]
+        spans.sort(key=lambda s: s.start)
+        situations = [
+            SpecialSituation(type=kind, evidence=[Span(label=kind, start=a, end=b, text=ev.text[a:b]) for a, b in hits])
+            for kind, hits in ev.situations.items()
+        ]
+        products = ev.product_names
+        reactions = list(dict.fromkeys(m.canonical for m in ev.affirmed))
+        return Analysis(
+            adverse_event=AdverseEvent(
+                decision=score >= self.threshold, score=round(score, 4), evidence=spans, subject=ev.subject,
+                negated=bool(ev.reactions) and not ev.affirmed, hypothetical=ev.context.hypothetical,
+            ),
+            products=products,
+            special_situations=situations,
+            seriousness=sorted(ev.seriousness),
+            icsr=icsr_criteria(ev.subject, products, reactions or [m.canonical for m in ev.reactions],
+                               bool(ev.reactions) and not ev.affirmed),
+            lang=ev.lang,
+            model=self.model_name,
+        )

@@ -1,0 +1,50 @@
+"""Numeric features from the layers, language-independent so English training data teaches French posts too."""
+
+from __future__ import annotations
+
+import re
+
+from classifiers.ae.layers import Evidence
+from classifiers.ae.products import WATCHED
+
+FEATURE_NAMES = [
+    "has_watched_product", "has_drug", "n_reactions", "n_affirmed", "any_negated", "all_negated",
+    "hypothetical", "question", "causal", "subj_self", "subj_child", "subj_relative", "subj_other",
+    "subj_general", "n_situations", "lack_of_efficacy", "serious", "lang_fr", "drug_and_reaction", "near",
+]
+NEAR_TOKENS = 15  # a drug and an affirmed reaction this close are probably linked
+
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_USER = re.compile(r"@\w+")
+
+
+def model_text(ev: Evidence) -> str:
+    """What the TF-IDF vectorizers see: folded text with links and user handles replaced."""
+    return _USER.sub(" _user_ ", _URL.sub(" _url_ ", ev.folded))
+
+
+def features(ev: Evidence) -> list[float]:
+    affirmed = ev.affirmed
+    near = any(abs(p.tok_start - r.tok_start) <= NEAR_TOKENS for p in ev.products for r in affirmed)
+    return [
+        float(any(p.label == WATCHED for p in ev.products)),
+        float(bool(ev.products)),
+        min(len(ev.reactions), 5) / 5,
+        min(len(affirmed), 5) / 5,
+        float(any(r.negated for r in ev.reactions)),
+        float(bool(ev.reactions) and not affirmed),
+        float(ev.context.hypothetical),
+        float(ev.context.question),
+        float(ev.context.causal),
+        float(ev.subject == "self"),
+        float(ev.subject == "child"),
+        float(ev.subject == "relative"),
+        float(ev.subject == "other"),
+        float(ev.subject == "general"),
+        min(len(ev.situations), 3) / 3,
+        float("lack_of_efficacy" in ev.situations),
+        float(bool(ev.seriousness)),
+        float(ev.lang == "fr"),
+        float(bool(affirmed) and bool(ev.products)),
+        float(near),
+    ]

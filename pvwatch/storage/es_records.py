@@ -1,0 +1,206 @@
+"""Checkpoints, audit, cases and key-value documents in Elasticsearch, with SQLite's guarantees.
+
+Audit appends are serialised across workers without locks: record N is written with op_type=create and
+id=N, so exactly one writer gets each sequence number; a small "head" document (updated by compare-and-set on
+if_seq_no/if_primary_term) says where the chain ends so appenders need no search. If a worker dies between
+writing record N and moving the head, the next appender finds N taken and rolls the head forward.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from pvwatch.errors import ConflictError
+from pvwatch.models import AuditRecord, Case
+from pvwatch.storage.base import (
+    AuditRepository,
+    CaseRepository,
+    Checkpoint,
+    CheckpointRepository,
+    KeyValueRepository,
+    audit_hash,
+)
+from pvwatch.storage.es_conn import EsConn
+
+_PAGE = 1000
+
+
+def _scan(conn: EsConn, index: str, query: dict[str, Any], sort: list[Any]) -> Iterator[dict[str, Any]]:
+    """Every hit, in `sort` order (which must end on a unique field), by search_after pages."""
+    after: list[Any] | None = None
+    while True:
+        kwargs: dict[str, Any] = {"search_after": after} if after else {}
+        resp = conn.call(conn.es.search, index=conn.index(index), query=query, sort=sort, size=_PAGE, **kwargs)
+        hits = resp["hits"]["hits"]
+        if not hits:
+            return
+        yield from hits
+        after = hits[-1]["sort"]
+
+
+def _cas_write(conn: EsConn, index: str, id: str, doc: dict[str, Any], hit: dict[str, Any] | None) -> None:
+    """Create when `hit` is None, else overwrite only if nobody wrote since `hit` was read."""
+    if hit is None:
+        conn.call(conn.es.index, index=conn.index(index), id=id, document=doc, op_type="create")
+    else:
+        conn.call(conn.es.index, index=conn.index(index), id=id, document=doc,
+                  if_seq_no=hit["_seq_no"], if_primary_term=hit["_primary_term"])
+    conn.wrote(index)
+
+
+class EsCheckpoints(CheckpointRepository):
+    def __init__(self, conn: EsConn) -> None:
+        self.conn = conn
+
+    @staticmethod
+    def _load(d: dict[str, Any]) -> Checkpoint:
+        d = dict(d)
+        d["last_success"] = datetime.fromisoformat(d["last_success"]) if d.get("last_success") else None
+        return Checkpoint(**d)
+
+    def get(self, source: str) -> Checkpoint:
+        hit = self.conn.get("checkpoints", source)
+        return self._load(hit["_source"]) if hit else Checkpoint(source=source)
+
+    def save(self, cp: Checkpoint) -> None:
+        d = dict(cp.__dict__)
+        d["last_success"] = cp.last_success.isoformat() if cp.last_success else None
+        self.conn.call(self.conn.es.index, index=self.conn.index("checkpoints"), id=cp.source, document=d)
+        self.conn.wrote("checkpoints")
+
+    def all(self) -> list[Checkpoint]:
+        self.conn.before_search("checkpoints")
+        hits = _scan(self.conn, "checkpoints", {"match_all": {}}, [{"source": "asc"}])
+        return [self._load(h["_source"]) for h in hits]
+
+
+class EsAudit(AuditRepository):
+    HEAD = "head"
+
+    def __init__(self, conn: EsConn) -> None:
+        self.conn = conn
+
+    def _move_head(self, head: dict[str, Any] | None, seq: int, hash: str) -> None:
+        try:
+            _cas_write(self.conn, "audit", self.HEAD, {"head_seq": seq, "head_hash": hash}, head)
+        except ConflictError:
+            pass  # another appender moved it already; heads only move forward
+
+    def append(self, rec: AuditRecord) -> AuditRecord:
+        for _ in range(200):
+            head = self.conn.get("audit", self.HEAD)
+            last = head["_source"]["head_seq"] if head else 0
+            prev = head["_source"]["head_hash"] if head else ""
+            new = rec.model_copy(update={"seq": last + 1, "prev_hash": prev, "hash": ""})
+            new = new.model_copy(update={"hash": audit_hash(new)})
+            try:
+                self.conn.call(self.conn.es.index, index=self.conn.index("audit"), id=str(new.seq),
+                               document=new.model_dump(mode="json"), op_type="create")
+            except ConflictError:
+                taken = self.conn.get("audit", str(new.seq))
+                if taken is not None:
+                    self._move_head(head, new.seq, taken["_source"]["hash"])
+                continue
+            self.conn.wrote("audit")
+            self._move_head(head, new.seq, new.hash)
+            return new
+        raise ConflictError("audit log too contended: could not append after 200 tries; retry the action")
+
+    def iter(self, entity_id: str | None = None) -> Iterator[AuditRecord]:
+        # Always refresh: other workers' appends must be visible to verify() and histories.
+        self.conn.before_search("audit", force=True)
+        filters: list[dict[str, Any]] = [{"range": {"seq": {"gte": 1}}}]
+        if entity_id is not None:
+            filters.append({"term": {"entity_id": entity_id}})
+        for h in _scan(self.conn, "audit", {"bool": {"filter": filters}}, [{"seq": "asc"}]):
+            yield AuditRecord.model_validate(h["_source"])
+
+
+class EsCases(CaseRepository):
+    def __init__(self, conn: EsConn) -> None:
+        self.conn = conn
+
+    def create(self, case: Case) -> Case:
+        case = case.model_copy(update={"version": 1})
+        try:
+            _cas_write(self.conn, "cases", case.id, case.model_dump(mode="json"), None)
+        except ConflictError:
+            raise ConflictError(f"case {case.id} already exists") from None
+        return case
+
+    def get(self, case_id: str) -> Case | None:
+        hit = self.conn.get("cases", case_id)
+        return Case.model_validate(hit["_source"]) if hit else None
+
+    def update(self, case: Case) -> Case:
+        stale = ConflictError(f"case {case.id} was changed by someone else; reload it and redo the action")
+        hit = self.conn.get("cases", case.id)
+        if hit is None or hit["_source"].get("version") != case.version:
+            raise stale
+        saved = case.model_copy(update={"version": case.version + 1})
+        try:
+            _cas_write(self.conn, "cases", case.id, saved.model_dump(mode="json"), hit)
+        except ConflictError:
+            raise stale from None
+        return saved
+
+    def list(self, status: str | None = None, due_before: datetime | None = None) -> list[Case]:
+        self.conn.before_search("cases")
+        filters: list[dict[str, Any]] = []
+        if status:
+            filters.append({"term": {"status": status}})
+        if due_before:
+            filters.append({"range": {"due_at": {"lt": due_before.isoformat()}}})
+        hits = _scan(self.conn, "cases", {"bool": {"filter": filters}}, [{"due_at": "asc"}, {"id": "asc"}])
+        return [Case.model_validate(h["_source"]) for h in hits]
+
+
+def kv_id(kind: str, id: str) -> str:
+    """Unambiguous document id for (kind, id); hashed when too long for Elasticsearch's 512-byte ids."""
+    raw = f"{len(kind)}:{kind}/{id}"
+    return raw if len(raw.encode("utf-8")) <= 500 else "h:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class EsKV(KeyValueRepository):
+    def __init__(self, conn: EsConn) -> None:
+        self.conn = conn
+
+    def get(self, kind: str, id: str) -> tuple[dict[str, Any], int] | None:
+        hit = self.conn.get("kv", kv_id(kind, id))
+        return (hit["_source"]["doc"], int(hit["_source"]["version"])) if hit else None
+
+    def put(self, kind: str, id: str, doc: dict[str, Any], expected_version: int | None = None) -> int:
+        body = json.loads(json.dumps(doc, default=str))  # same normalisation as SQLite's JSON column
+        for _ in range(50):
+            hit = self.conn.get("kv", kv_id(kind, id))
+            current = int(hit["_source"]["version"]) if hit else 0
+            if expected_version is not None and expected_version != current:
+                raise ConflictError(f"{kind}/{id} changed concurrently (expected v{expected_version}, found "
+                                    f"v{current}); reload and retry")
+            try:
+                _cas_write(self.conn, "kv", kv_id(kind, id),
+                           {"kind": kind, "id": id, "version": current + 1, "doc": body}, hit)
+                return current + 1
+            except ConflictError:
+                if expected_version is not None:
+                    raise ConflictError(f"{kind}/{id} changed concurrently; reload and retry") from None
+        raise ConflictError(f"{kind}/{id} too contended; retry")
+
+    def delete(self, kind: str, id: str) -> None:
+        self.conn.delete("kv", kv_id(kind, id))
+
+    def list(self, kind: str, where: dict[str, Any] | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        # `doc` is not indexed (kinds would clash in one mapping): filter the kind's documents here.
+        self.conn.before_search("kv")
+        out: list[dict[str, Any]] = []
+        for h in _scan(self.conn, "kv", {"term": {"kind": kind}}, [{"id": "asc"}]):
+            doc = h["_source"]["doc"]
+            if all(doc.get(k) == v for k, v in (where or {}).items()):
+                out.append(doc)
+                if len(out) >= limit:
+                    break
+        return out

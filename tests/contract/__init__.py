@@ -1,0 +1,1 @@
+"""The storage contract: the same tests on every backend (SQLite and Elasticsearch)."""
