@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,25 @@ def _count(store: ElasticsearchStore) -> int:
         return 0
 
 
+def _working(store: ElasticsearchStore, worker: str) -> list[str]:
+    """Unfinished sources `worker` holds and has already stored posts from."""
+    store.conn.es.indices.refresh(index=store.conn.index("kv"))
+    try:
+        leases = store.kv.list("lease", where={"owner": worker})
+    except Exception:  # indexes not created yet
+        return []
+    return [d["source"] for d in leases
+            if not d.get("finished_at") and store.checkpoints.get(d["source"]).collected > 0]
+
+
+def _wait(cond: Callable[[], bool], proc: subprocess.Popen[str], what: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not cond():
+        assert proc.poll() is None, f"worker exited while waiting for {what}: {proc.communicate()[1][-3000:]}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.2)
+
+
 def _seen(out: str) -> int:
     m = re.search(r"seen=(\d+)", out)
     assert m, out
@@ -117,12 +137,14 @@ def test_two_workers_split_sources_without_double_collection(tmp_path: Path, es_
 @pytest.mark.slow
 def test_killed_worker_sources_are_taken_over_without_loss_or_duplicates(
         tmp_path: Path, es_url: str, es_prefix: str, es_store_factory: object) -> None:
-    cfg, expected = _setup(tmp_path, es_url, es_prefix, per_source=150)
+    cfg, expected = _setup(tmp_path, es_url, es_prefix, per_source=200)
     store = es_store_factory(prefix=es_prefix)  # type: ignore[operator]
-    victim, survivor = _worker(cfg, "victim"), _worker(cfg, "survivor")
-    deadline = time.monotonic() + 180
-    while _count(store) < 60 and time.monotonic() < deadline and victim.poll() is None:
-        time.sleep(0.2)
+    victim = _worker(cfg, "victim")
+    _wait(lambda: _working(store, "victim"), victim, "the victim to collect")
+    survivor = _worker(cfg, "survivor")
+    # Both share the run: the survivor got sources handed over, the victim still has unfinished work.
+    _wait(lambda: bool(_working(store, "survivor")) and bool(_working(store, "victim")), survivor,
+          "the sources to be split")
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=30)
     at_kill = _count(store)

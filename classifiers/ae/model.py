@@ -1,7 +1,7 @@
 """Layer 4: a scikit-learn model over the text and the layer features, stored without pickle.
 
 TF-IDF word (1-2) and char_wb (2-5) n-grams plus the layer features -> LogisticRegression (class_weight
-balanced). `save` writes model.json (parameters, vocabularies) and model.npz (idf, coefficients; loaded with
+balanced). `save` writes model.json (parameters, vocabularies) and model.npy (idf, coefficients; loaded with
 allow_pickle=False), so loading a model can never execute code.
 """
 
@@ -57,7 +57,7 @@ class LinearModel:
         word, char = _vectorizer(WORD), _vectorizer(CHAR)
         x = sparse.hstack([word.fit_transform(texts), char.fit_transform(texts),
                            sparse.csr_matrix(np.asarray(feats, dtype=np.float32) * FEATURE_SCALE)]).tocsr()
-        clf = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, solver="liblinear")
+        clf = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, solver="liblinear", random_state=0)
         clf.fit(x, np.asarray(labels, dtype=int))
         info = {"name": "linear", "examples": len(labels), "positives": int(sum(labels)), "C": c, **(meta or {})}
         return cls(word, char, clf.coef_[0], float(clf.intercept_[0]), info)
@@ -87,26 +87,28 @@ class LinearModel:
         }
         (directory / "model.json").write_text(json.dumps(doc, ensure_ascii=False, sort_keys=True) + "\n",
                                               encoding="utf-8")
-        with (directory / "model.npz").open("wb") as fh:  # a file handle keeps the name exact
-            np.savez_compressed(fh, word_idf=self.word.idf_.astype(np.float32),
-                                char_idf=self.char.idf_.astype(np.float32), coef=self.coef)
+        # One flat .npy (idf word, idf char, coef): byte-for-byte reproducible, unlike a zip with timestamps.
+        flat = np.concatenate([self.word.idf_, self.char.idf_, self.coef]).astype("<f4")
+        np.save(directory / "model.npy", flat, allow_pickle=False)
 
     @classmethod
     def load(cls, directory: Path) -> LinearModel:
-        meta_path, arr_path = directory / "model.json", directory / "model.npz"
+        meta_path, arr_path = directory / "model.json", directory / "model.npy"
         if not meta_path.exists() or not arr_path.exists():
-            raise ModelError(f"no model in {directory} (model.json + model.npz); build one with `make model` "
+            raise ModelError(f"no model in {directory} (model.json + model.npy); build one with `make model` "
                              "or `pvwatch train --corpus FILE --out DIR`")
         doc = json.loads(meta_path.read_text(encoding="utf-8"))
         if doc.get("format") != FORMAT:
             raise ModelError(f"{meta_path} is not a {FORMAT} model; retrain it with `pvwatch train`")
         if doc.get("features") != FEATURE_NAMES:
             raise ModelError(f"{meta_path} was trained with other features; rebuild it with `make model`")
-        with np.load(arr_path, allow_pickle=False) as arrays:
-            word = _restore(doc["word"], arrays["word_idf"])
-            char = _restore(doc["char"], arrays["char_idf"])
-            coef = arrays["coef"]
-        return cls(word, char, coef, doc["intercept"], doc["meta"])
+        flat = np.load(arr_path, allow_pickle=False)
+        nw, nc = len(doc["word"]["vocabulary"]), len(doc["char"]["vocabulary"])
+        if flat.shape != (2 * (nw + nc) + len(FEATURE_NAMES),):
+            raise ModelError(f"{arr_path} does not match {meta_path}; rebuild the model")
+        word = _restore(doc["word"], flat[:nw])
+        char = _restore(doc["char"], flat[nw:nw + nc])
+        return cls(word, char, flat[nw + nc:], doc["intercept"], doc["meta"])
 
 
 def _vocab_list(vec: TfidfVectorizer) -> list[str]:

@@ -20,9 +20,11 @@ FUZZY_MIN_LEN = 6  # short words are too often ordinary words to fuzz
 def product_entries(products: Sequence[Any], lang: str) -> list[tuple[str, str, str]]:
     """(term, canonical, label) for the phrase matcher: watched products first, then the drug lexicon."""
     entries = [(term, p.name, WATCHED) for p in products for term in p.terms()]
-    watched = {fold(t.lstrip("#")) for t, _, _ in entries}
+    # A watched product wins over the lexicon; a word that is also a reaction ("fatigue") is not a drug.
+    skip = {fold(t.lstrip("#")) for t, _, _ in entries}
+    skip |= {fold(t) for name in (f"reactions_{lang}", f"reactions_{lang}_built") for t, _ in load_lexicon(name)}
     for name in (f"drugs_{lang}", f"drugs_{lang}_built"):
-        entries.extend((t, c, DRUG) for t, c in load_lexicon(name) if fold(t) not in watched)
+        entries.extend((t, c, DRUG) for t, c in load_lexicon(name) if fold(t) not in skip)
     return entries
 
 

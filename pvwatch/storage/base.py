@@ -33,6 +33,7 @@ class ItemQuery:
     newer_than: datetime | None = None
     text: str | None = None  # full-text search box
     author: str | None = None  # pseudonymised author
+    thread_id: str | None = None  # conversation context in the review UI (backends may ignore it)
     limit: int = 50
     offset: int = 0
 

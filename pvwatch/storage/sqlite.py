@@ -50,6 +50,7 @@ CREATE INDEX IF NOT EXISTS items_queue ON items (priority DESC, sort_ts);
 CREATE INDEX IF NOT EXISTS items_status_queue ON items (status, priority DESC, sort_ts);
 CREATE INDEX IF NOT EXISTS items_collected ON items (collected_at);
 CREATE INDEX IF NOT EXISTS items_author ON items (author);
+CREATE INDEX IF NOT EXISTS items_thread ON items (json_extract(doc, '$.post.thread_id'));
 CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(key UNINDEXED, text);
 CREATE TABLE IF NOT EXISTS checkpoints (source TEXT PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS audit (
@@ -191,6 +192,9 @@ class SqliteItems(ItemRepository):
             if val:
                 clauses.append(f"{col}=?")
                 args.append(val)
+        if q.thread_id:
+            clauses.append("json_extract(doc, '$.post.thread_id')=?")
+            args.append(q.thread_id)
         if q.statuses:
             clauses.append(f"status IN ({','.join('?' * len(q.statuses))})")
             args.extend(q.statuses)

@@ -1,0 +1,1 @@
+"""Personal data (GDPR) detection: French and English recognizers on Presidio."""

@@ -1,0 +1,38 @@
+"""Writing audit records: who did what to which entity, with the state before and after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from pvwatch.models import AuditRecord
+from pvwatch.storage.base import Store
+
+# Review state only: the post text and analysis are facts from the platform, not reviewer changes,
+# and keeping them out keeps personal data out of the 10-year audit trail.
+_ITEM_FIELDS = {"status", "assignee", "priority", "day_zero", "case_id", "notes", "version", "flags"}
+
+
+def snapshot(model: BaseModel | None, fields: set[str] | None = None) -> dict[str, Any] | None:
+    if model is None:
+        return None
+    return model.model_dump(mode="json", include=fields)
+
+
+def item_snapshot(item: BaseModel | None) -> dict[str, Any] | None:
+    return snapshot(item, _ITEM_FIELDS)
+
+
+def record(
+    store: Store,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> AuditRecord:
+    return store.audit.append(
+        AuditRecord(actor=actor, action=action, entity=entity, entity_id=entity_id, before=before, after=after)
+    )

@@ -1,0 +1,159 @@
+"""Reviewer actions on items. Every call checks the role, saves with the version the reviewer saw
+(optimistic concurrency: a stale version raises ConflictError) and appends an audit record with before/after."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from moderation.audit import AuditRecord, item_snapshot, record
+from moderation.queue.filters import QueueFilters
+from moderation.redaction import redact_item
+from moderation.roles import require
+from pvwatch.config import Config
+from pvwatch.errors import ConflictError, NotFoundError, PvwatchError
+from pvwatch.models import FlagType, Item, ItemStatus, utcnow
+from pvwatch.storage.base import ItemQuery, Page, Store
+
+MAX_NOTE = 4000
+# Dismiss reasons; the first ones say "this is not an adverse event" and become negative training labels.
+NOT_AE_REASONS = ("not_adverse_event", "not_about_product", "off_topic", "spam")
+DISMISS_REASONS = (*NOT_AE_REASONS, "duplicate", "other")
+
+
+@dataclass(frozen=True)
+class Actor:
+    username: str
+    role: str
+
+
+def decision_note(actor: Actor, action: str, ae_label: bool | None, **extra: Any) -> dict[str, Any]:
+    """A note the machine can read back: reviewer decisions become labelled data (moderation.decisions)."""
+    return {"kind": "decision", "action": action, "by": actor.username, "at": utcnow().isoformat(),
+            "ae_label": ae_label, **extra}
+
+
+class QueueService:
+    def __init__(self, cfg: Config, store: Store) -> None:
+        self.cfg = cfg
+        self.store = store
+
+    # -- reading -------------------------------------------------------------------------------
+    def list(self, actor: Actor, filters: QueueFilters) -> Page:
+        require(actor.role, "view_queue")
+        return self.store.items.query(filters.to_query())
+
+    def get(self, actor: Actor, key: str) -> Item:
+        require(actor.role, "view_queue")
+        item = self.store.items.get(key)
+        if item is None:
+            raise NotFoundError(f"no item {key!r}; it may have been purged by retention. Go back to the queue")
+        return item
+
+    def history(self, actor: Actor, key: str) -> list[AuditRecord]:
+        require(actor.role, "view_queue")
+        return list(self.store.audit.iter(entity_id=key))
+
+    def thread(self, actor: Actor, item: Item, limit: int = 20) -> list[Item]:
+        """The post's conversation: its parent, the thread root and other collected posts of the thread."""
+        require(actor.role, "view_queue")
+        post = item.post
+        found: dict[str, Item] = {}
+        for pid in (post.parent_id, post.thread_id):
+            if pid:
+                other = self.store.items.get(f"{post.platform}:{pid}")
+                if other is not None:
+                    found[other.key] = other
+        if post.thread_id:
+            page = self.store.items.query(ItemQuery(thread_id=post.thread_id, platform=post.platform, limit=limit))
+            # filter again: a backend that does not know the thread filter must not show unrelated posts
+            found.update({i.key: i for i in page.items if i.post.thread_id == post.thread_id})
+        found.pop(item.key, None)
+        epoch = item.post.collected_at
+        return sorted(found.values(), key=lambda i: i.post.created_at or i.post.collected_at or epoch)[:limit]
+
+    # -- the one write path ----------------------------------------------------------------------
+    def apply(self, actor: Actor, permission: str, action: str, key: str, version: int | None,
+              change: Callable[[Item], Item]) -> Item:
+        require(actor.role, permission)
+        item = self.store.items.get(key)
+        if item is None:
+            raise NotFoundError(f"no item {key!r}; reload the queue")
+        if version is not None and version != item.version:
+            raise ConflictError(f"item {key} was changed by someone else since you opened it; reload and redo")
+        saved = self.store.items.update(change(item))
+        record(self.store, actor.username, action, "item", key, item_snapshot(item), item_snapshot(saved))
+        return saved
+
+    # -- actions ---------------------------------------------------------------------------------
+    def dismiss(self, actor: Actor, key: str, version: int | None, reason: str, comment: str = "") -> Item:
+        if reason not in DISMISS_REASONS:
+            raise PvwatchError(f"choose a dismiss reason among: {', '.join(DISMISS_REASONS)}")
+        item = self.get(actor, key)
+        if FlagType.adverse_event.value in item.flags:
+            require(actor.role, "dismiss_adverse_event")
+        label = False if reason in NOT_AE_REASONS else None
+        note = decision_note(actor, "dismiss", label, reason=reason, text=comment[:MAX_NOTE])
+        return self.apply(actor, "dismiss", "item.dismiss", key, version,
+                          lambda i: i.model_copy(update={"status": ItemStatus.dismissed, "notes": [*i.notes, note]}))
+
+    def confirm(self, actor: Actor, key: str, version: int | None) -> Item:
+        note = decision_note(actor, "confirm_adverse_event", True)
+
+        def change(i: Item) -> Item:
+            flags = i.flags if FlagType.adverse_event.value in i.flags else [FlagType.adverse_event.value, *i.flags]
+            # a reviewer-confirmed event starts the clock now if the machine had not already
+            day_zero = i.day_zero or self.day_zero_of(i)
+            return i.model_copy(update={"status": ItemStatus.confirmed, "flags": flags, "day_zero": day_zero,
+                                        "priority": max(i.priority, 1), "notes": [*i.notes, note]})
+
+        return self.apply(actor, "confirm_adverse_event", "item.confirm", key, version, change)
+
+    def day_zero_of(self, item: Item) -> Any:
+        post = item.post
+        if self.cfg.cases.day_zero == "posted_if_owned" and post.company_owned and post.created_at:
+            return post.created_at
+        return post.collected_at
+
+    def redact(self, actor: Actor, key: str, version: int | None) -> Item:
+        note = decision_note(actor, "redact", None)
+        return self.apply(actor, "redact", "item.redact", key, version,
+                          lambda i: redact_item(i).model_copy(
+                              update={"status": ItemStatus.redacted, "notes": [*i.notes, note]}))
+
+    def note(self, actor: Actor, key: str, version: int | None, text: str) -> Item:
+        text = text.strip()[:MAX_NOTE]
+        if not text:
+            raise PvwatchError("the note is empty; write something to add")
+        note = {"kind": "note", "by": actor.username, "at": utcnow().isoformat(), "text": text}
+        return self.apply(actor, "note", "item.note", key, version,
+                          lambda i: i.model_copy(update={"notes": [*i.notes, note]}))
+
+    def assign(self, actor: Actor, key: str, version: int | None, assignee: str | None) -> Item:
+        from moderation.auth.users import get_user
+
+        assignee = (assignee or "").strip() or None
+        if assignee is not None and get_user(self.store, assignee) is None:
+            raise PvwatchError(f"no user {assignee!r}; assign to an existing reviewer")
+        return self.apply(actor, "assign", "item.assign", key, version,
+                          lambda i: i.model_copy(update={"assignee": assignee}))
+
+    def moderate(self, actor: Actor, key: str, version: int | None, mode: str, dry_run: bool = True) -> Item:
+        """Hide or remove the post on its platform through the collectors' actions, then record it."""
+        if mode not in ("hide", "remove"):
+            raise PvwatchError("platform action must be 'hide' or 'remove'")
+        require(actor.role, mode)
+        item = self.get(actor, key)
+        try:
+            from collectors.actions import get_actions  # type: ignore[import-not-found,unused-ignore]
+        except ImportError as exc:
+            raise PvwatchError(
+                f"{mode} on the platform is not available: collectors.actions is not installed ({exc}); "
+                "hide the post from the platform's own moderation tools"
+            ) from None
+        actions = get_actions(self.cfg, item.post.platform, dry_run=dry_run)
+        result = getattr(actions, mode)(item.post)
+        note = decision_note(actor, mode, None, result=str(result)[:500], dry_run=dry_run)
+        return self.apply(actor, mode, f"item.{mode}", key, version,
+                          lambda i: i.model_copy(update={"status": ItemStatus.hidden, "notes": [*i.notes, note]}))

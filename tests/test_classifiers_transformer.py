@@ -1,0 +1,68 @@
+"""The transformer tier with a tiny BERT built here (no hub): fine-tune, save, load via config, blend."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+torch = pytest.importorskip("torch")
+transformers = pytest.importorskip("transformers")
+
+from classifiers.adverse_events import AdverseEventClassifier  # noqa: E402
+from classifiers.ae.readers import Example  # noqa: E402
+from classifiers.ae.transformer import TransformerError, TransformerScorer, fine_tune  # noqa: E402
+from pvwatch.config import parse_config  # noqa: E402
+
+WORDS = ("j'ai des vertiges nausées depuis ce médicament me donne mal tête belle journée parc pharmacie fermée "
+         "match hier soir i have headaches dizzy drug great day closed").split()
+POS = ["j'ai des vertiges depuis ce médicament", "ce médicament me donne des nausées", "i have headaches dizzy drug"]
+NEG = ["belle journée au parc", "pharmacie fermée", "great day", "match hier soir"]
+
+
+def tiny_bert(tmp_path: Path) -> Path:
+    base = tmp_path / "tiny-bert"
+    base.mkdir()
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *sorted({w.strip("',.") for w in WORDS}), "'", ","]
+    (base / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    tok = transformers.BertTokenizer(str(base / "vocab.txt"), do_lower_case=True)
+    tok.save_pretrained(str(base))
+    torch.manual_seed(0)
+    config = transformers.BertConfig(vocab_size=len(vocab), hidden_size=16, num_hidden_layers=1,
+                                     num_attention_heads=2, intermediate_size=32, max_position_embeddings=64,
+                                     num_labels=2)
+    transformers.BertForSequenceClassification(config).save_pretrained(str(base))
+    return base
+
+
+def test_fine_tune_load_and_blend(tmp_path: Path) -> None:
+    base = tiny_bert(tmp_path)
+    before = TransformerScorer.load(base).score(POS + NEG)
+    examples = [Example(t, True) for t in POS] * 4 + [Example(t, False) for t in NEG] * 3
+    out = fine_tune(base, examples, tmp_path / "tuned", epochs=30, lr=5e-3, batch_size=8)
+    after = TransformerScorer.load(out).score(POS + NEG)
+    assert after != before
+    assert min(after[:len(POS)]) > max(after[len(POS):]), after  # it learned the training posts
+
+    def clf(weight: float) -> AdverseEventClassifier:
+        cfg = parse_config({"classifiers": {"transformer": {"model": str(out), "weight": weight}}})
+        return AdverseEventClassifier.from_config(cfg)
+
+    full = clf(1.0)
+    assert "transformer" in full.model_name
+    scores = full.scores(full.evidence(POS + NEG, ["fr"] * len(POS + NEG)))
+    assert scores == pytest.approx(after, abs=1e-5)
+    half = clf(0.5)
+    linear = clf(0.0)
+    evs = linear.evidence(POS, ["fr"] * len(POS))
+    blended = half.scores(evs)
+    assert blended == pytest.approx([(a + b) / 2 for a, b in zip(linear.scores(evs), after[:len(POS)], strict=True)],
+                                    abs=1e-4)
+
+
+def test_missing_checkpoint_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(TransformerError, match="not a loadable"):
+        TransformerScorer.load(tmp_path / "empty")
