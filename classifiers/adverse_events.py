@@ -19,7 +19,7 @@ from classifiers.ae.model import LinearModel
 from classifiers.ae.rules import RuleScorer
 from pvwatch.config import Config
 from pvwatch.errors import ConfigError
-from pvwatch.models import AdverseEvent, Analysis, SpecialSituation, Span
+from pvwatch.models import AdverseEvent, Analysis, Span, SpecialSituation
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "default"
 

@@ -20,7 +20,8 @@ from classifiers.ae.text import fold
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("PVWATCH_SHARED_DATA", REPO.parent / "shared" / "data"))
-OWN_DATA = [REPO / "classifiers" / "data" / "ae_examples_fr.jsonl", REPO / "classifiers" / "data" / "ae_examples_en.jsonl",
+OWN_DATA = [REPO / "classifiers" / "data" / "ae_examples_fr.jsonl",
+            REPO / "classifiers" / "data" / "ae_examples_en.jsonl",
             REPO / "pvwatch" / "demo" / "posts.jsonl"]
 OWN_WEIGHT = 3  # our few tweet-style and French examples are repeated so the reviews do not drown them
 MODEL_DIR = REPO / "classifiers" / "models" / "default"
@@ -62,7 +63,7 @@ def _bdpm_terms(d: Path) -> list[tuple[str, str]]:
             if len(row) < 4 or "homeopathi" in fold(row[3]):
                 continue
             sub = _SALT_SUFFIX.sub("", _SALT_PREFIX.sub("", fold(row[3]).strip()))
-            if 4 <= len(sub) and len(sub.split()) <= 3 and sub not in _COMMON and sub.replace(" ", "").isalpha():
+            if len(sub) >= 4 and len(sub.split()) <= 3 and sub not in _COMMON and sub.replace(" ", "").isalpha():
                 terms.setdefault(sub, sub)
     return sorted(terms.items())
 

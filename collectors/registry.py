@@ -14,6 +14,11 @@ if TYPE_CHECKING:
 # type name -> "module:Class"; imported lazily so a missing platform SDK only matters if used.
 COLLECTORS: dict[str, str] = {
     "replay": "collectors.replay:ReplayCollector",
+    "webhook": "collectors.webhook:WebhookCollector",
+    "x": "collectors.x:XCollector",
+    "reddit": "collectors.reddit:RedditCollector",
+    "youtube": "collectors.youtube:YouTubeCollector",
+    "meta": "collectors.meta:MetaCollector",
 }
 
 

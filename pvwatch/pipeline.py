@@ -74,6 +74,9 @@ class Pipeline:
         # Several workers on one store (Elasticsearch): poll only the sources whose lease we hold.
         names = [c.name for c in self.collectors]
         self.lease = lease if lease is not None else SourceLeases.for_pipeline(cfg, store, names)
+        replayed = getattr(store, "replayed_new", None)  # the Elasticsearch store's spool (storage/spool.py)
+        if isinstance(replayed, list):
+            replayed.append(self._replayed_new)
 
     # -- one batch ---------------------------------------------------------------------------
     def process(self, posts: list[Post]) -> list[Item]:
@@ -96,13 +99,22 @@ class Pipeline:
                 self.stats.flagged += bool(item.flags)
                 new_items.append(item)
         for item in new_items:
-            for hook in self.hooks:
-                try:
-                    hook(item)
-                except Exception:  # a failing hook (alerts) must never stop collection
-                    log.exception("hook %s failed for %s; continuing", getattr(hook, "__name__", hook), item.key)
-                    self.stats.errors += 1
+            self._run_hooks(item)
         return new_items
+
+    def _run_hooks(self, item: Item) -> None:
+        for hook in self.hooks:
+            try:
+                hook(item)
+            except Exception:  # a failing hook (alerts) must never stop collection
+                log.exception("hook %s failed for %s; continuing", getattr(hook, "__name__", hook), item.key)
+                self.stats.errors += 1
+
+    def _replayed_new(self, item: Item) -> None:
+        """A post spooled while the store was unreachable turned out new on replay: count it, alert on it."""
+        self.stats.new += 1
+        self.stats.flagged += bool(item.flags)
+        self._run_hooks(item)
 
     def _day_zero(self, post: Post) -> datetime:
         if self.cfg.cases.day_zero == "posted_if_owned" and post.company_owned and post.created_at:

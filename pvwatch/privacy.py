@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+from collections.abc import Callable
 
 from pvwatch.config import Config
 from pvwatch.errors import ConfigError
-from pvwatch.models import Post
+from pvwatch.models import Item, Post
 
 PSEUDONYM_PREFIX = "pz:"  # a colon never appears in a platform handle
 
@@ -52,3 +53,21 @@ class Pseudonymizer:
         if not self.keep_raw and post.raw is not None:
             update["raw"] = None
         return post.model_copy(update=update) if update else post
+
+    def author_matcher(self, handle: str, platform: str | None = None) -> Callable[[Item], bool]:
+        """A predicate selecting the items written by `handle` (on `platform`, or on any platform).
+
+        Authors are stored pseudonymised, so the handle is pseudonymised per item platform; an author stored
+        in clear (pseudonymisation added later) matches too."""
+        norm = handle.strip().lstrip("@").lower()
+        cache: dict[str, str] = {}
+
+        def matches(item: Item) -> bool:
+            post = item.post
+            if post.author is None or (platform is not None and post.platform != platform):
+                return False
+            if post.platform not in cache:
+                cache[post.platform] = self.pseudonym(post.platform, norm)
+            return post.author == cache[post.platform] or post.author.strip().lstrip("@").lower() == norm
+
+        return matches

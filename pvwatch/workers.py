@@ -82,7 +82,11 @@ class SourceLeases:
     def refresh(self) -> None:
         now = self.clock()
         self.store.kv.put(WORKER, self.me, {"id": self.me, "expires": now + self.ttl})
-        live = [w for w in self.store.kv.list(WORKER) if float(w.get("expires", 0)) > now]
+        workers = self.store.kv.list(WORKER)
+        live = [w for w in workers if float(w.get("expires", 0)) > now]
+        for w in workers:  # forget workers dead for long (ids are hostname-pid: one per restart)
+            if float(w.get("expires", 0)) < now - 10 * self.ttl and w.get("id"):
+                self.store.kv.delete(WORKER, str(w["id"]))
         share = math.ceil(len(self.sources) / max(1, len(live)))
         free: list[str] = []
         for source in self.sources:

@@ -5,6 +5,7 @@
 #   scripts/elasticsearch.sh start    # 127.0.0.1:$PORT, small heap, daemonized, waits until yellow/green
 #   scripts/elasticsearch.sh stop     # SIGTERM, then SIGKILL after 30 s
 #   scripts/elasticsearch.sh status   # prints cluster health or "stopped"; exit 0 only when running
+#   scripts/elasticsearch.sh java     # prints the JDK (>= 21) it would use, or fails saying what to install
 #
 # Environment: PVWATCH_ES_VERSION (9.2.0: the major must match the Python client's), PVWATCH_ES_PORT (9250),
 # PVWATCH_ES_HOME (.es in the repo), PVWATCH_ES_HEAP (512m), ES_JAVA_HOME (else the newest JDK >= 21 found).
@@ -47,7 +48,7 @@ fetch() {
     command -v mvn >/dev/null || die "Maven (mvn) is needed to fetch $ARTIFACT; install it (apt-get install maven)"
     echo "fetching $ARTIFACT from Maven Central"
     local tmp; tmp="$(mktemp -d)"
-    mvn -q -B dependency:get -Dartifact="$ARTIFACT" -Dtransitive=false \
+    mvn -q -B -Dstyle.color=never dependency:get -Dartifact="$ARTIFACT" -Dtransitive=false \
         || die "Maven could not fetch $ARTIFACT (is Maven Central reachable?)"
     local repo="${MAVEN_REPO_LOCAL:-$HOME/.m2/repository}"
     local zip="$repo/org/elasticsearch/distribution/integ-test-zip/elasticsearch/$VERSION/elasticsearch-$VERSION.zip"
@@ -59,12 +60,24 @@ fetch() {
     echo "elasticsearch $VERSION unpacked in $HOME_DIR"
 }
 
+relocate_if_unreadable() {
+    # As root, Elasticsearch runs as $ES_USER, who must read the distribution. A repo inside a private
+    # directory (mode 700, e.g. a CI clone under mktemp) is unreadable to it: run from a copy in /var/tmp.
+    [ "$(id -u)" = 0 ] && [ -x "$HOME_DIR/bin/elasticsearch" ] || return 0
+    id "$ES_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"
+    runuser -u "$ES_USER" -- test -r "$HOME_DIR/lib/elasticsearch-$VERSION.jar" 2>/dev/null && return 0
+    local alt="/var/tmp/pvwatch-es"
+    mkdir -p "$alt" && chmod 755 "$alt"
+    [ -x "$alt/elasticsearch-$VERSION/bin/elasticsearch" ] || cp -a "$HOME_DIR" "$alt/"
+    HOME_DIR="$alt/elasticsearch-$VERSION"; RUN_DIR="$alt/run-$PORT"; PID_FILE="$RUN_DIR/es.pid"
+}
+
 running() { [ -f "$PID_FILE" ] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; }
 
 health() { curl -fsS --max-time 5 "$URL/_cluster/health?wait_for_status=yellow&timeout=${1:-1}s" 2>/dev/null; }
 
 start() {
-    [ -x "$HOME_DIR/bin/elasticsearch" ] || fetch
+    if [ ! -x "$HOME_DIR/bin/elasticsearch" ]; then fetch; relocate_if_unreadable; fi
     if running; then echo "already running (pid $(cat "$PID_FILE")) on $URL"; return; fi
     if curl -fsS --max-time 2 "$URL" >/dev/null 2>&1; then die "port $PORT is taken by another server; set PVWATCH_ES_PORT"; fi
     local java; java="$(find_java)"
@@ -115,11 +128,13 @@ status() {
     echo "stopped"; return 1
 }
 
+[ "${1:-}" = fetch ] || relocate_if_unreadable
 case "${1:-}" in
     fetch) fetch ;;
     start) start ;;
     stop) stop ;;
     status) status ;;
     url) echo "$URL" ;;
-    *) echo "usage: $0 {fetch|start|stop|status|url}" >&2; exit 2 ;;
+    java) find_java ;;
+    *) echo "usage: $0 {fetch|start|stop|status|url|java}" >&2; exit 2 ;;
 esac

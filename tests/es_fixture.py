@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,11 +28,23 @@ def es_script(action: str, timeout: float = 300) -> subprocess.CompletedProcess[
                           timeout=timeout, check=False)
 
 
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_cluster/health", timeout=3) as resp:  # noqa: S310 - loopback
+            return bool(resp.status == 200)
+    except OSError:
+        return False
+
+
+MANAGED = {"yes": True}  # False when the server is not ours to stop (Docker, a developer's own)
+
+
 @pytest.fixture(scope="session")
 def es_url() -> Iterator[str]:
     url = f"http://127.0.0.1:{PORT}"
-    if es_script("status").returncode == 0:
-        yield url  # someone else's server (a developer's): leave it running
+    if _healthy(url):
+        MANAGED["yes"] = es_script("status").returncode == 0
+        yield url  # already running (a developer's server or Docker): leave it running
         return
     fetched = es_script("fetch", timeout=900)
     if fetched.returncode != 0:
@@ -43,6 +56,12 @@ def es_url() -> Iterator[str]:
         yield url
     finally:
         es_script("stop")
+
+
+@pytest.fixture
+def es_managed(es_url: str) -> bool:
+    """True when scripts/elasticsearch.sh controls the server (tests may stop and restart it)."""
+    return MANAGED["yes"]
 
 
 @pytest.fixture

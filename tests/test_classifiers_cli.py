@@ -87,8 +87,10 @@ def test_train_then_eval(cfg: Path, tmp_path: Path) -> None:
 def test_train_from_decisions_uses_the_store(tmp_path: Path) -> None:
     pytest.importorskip("moderation.decisions", reason="moderation.decisions.labelled_examples not built yet")
     cfgp = tmp_path / "config.toml"
-    cfgp.write_text(f'[storage]\npath = "{tmp_path / "s.db"}"\n[classifiers]\npersonal_data = false\n', encoding="utf-8")
-    r = runner.invoke(app, ["train", "--from-decisions", "--only-corpus", "--out", str(tmp_path / "m"), "-c", str(cfgp)])
+    cfgp.write_text(f'[storage]\npath = "{tmp_path / "s.db"}"\n[classifiers]\npersonal_data = false\n',
+                    encoding="utf-8")
+    r = runner.invoke(app, ["train", "--from-decisions", "--only-corpus", "--out", str(tmp_path / "m"), "-c",
+                      str(cfgp)])
     assert "reviewer decisions: " in r.output
 
 
@@ -101,8 +103,10 @@ def test_parse_label(value: object, expected: bool | None) -> None:
 
 
 def test_readers(tmp_path: Path) -> None:
-    (tmp_path / "a.jsonl").write_text('{"text": "x", "label": true, "lang": "fr"}\nnot json\n{"text": "y", "label": 0}\n')
-    assert [(e.text, e.label, e.lang) for e in read_corpus(tmp_path / "a.jsonl")] == [("x", True, "fr"), ("y", False, None)]
+    (tmp_path / "a.jsonl").write_text('{"text": "x", "label": true, "lang": "fr"}\nnot json\n'
+                                      '{"text": "y", "label": 0}\n')
+    assert [(e.text, e.label, e.lang) for e in read_corpus(tmp_path / "a.jsonl")] == [("x", True, "fr"), ("y",
+            False, None)]
     (tmp_path / "s.tsv").write_text('tweet_id\tclass\ttweet\n1\t1\t"quoted" tweet\n2\t0\tplain\n')
     ex = read_corpus(tmp_path / "s.tsv")
     assert [(e.id, e.text, e.label) for e in ex] == [("1", '"quoted" tweet', True), ("2", "plain", False)]

@@ -16,8 +16,9 @@ from classifiers.ae.readers import Example  # noqa: E402
 from classifiers.ae.transformer import TransformerError, TransformerScorer, fine_tune  # noqa: E402
 from pvwatch.config import parse_config  # noqa: E402
 
-WORDS = ("j'ai des vertiges nausées depuis ce médicament me donne mal tête belle journée parc pharmacie fermée "
-         "match hier soir i have headaches dizzy drug great day closed").split()
+WORDS = ["j'ai", "des", "vertiges", "nausées", "depuis", "ce", "médicament", "me", "donne", "mal", "tête", "belle",
+         "journée", "parc", "pharmacie", "fermée", "match", "hier", "soir", "i", "have", "headaches", "dizzy",
+             "drug", "great", "day", "closed"]
 POS = ["j'ai des vertiges depuis ce médicament", "ce médicament me donne des nausées", "i have headaches dizzy drug"]
 NEG = ["belle journée au parc", "pharmacie fermée", "great day", "match hier soir"]
 

@@ -17,16 +17,19 @@ NEG_WINDOW = 5  # tokens before a reaction in which a negation cue applies
 _CLAUSE_BREAK = re.compile(r"^[.!?;:]+$|^(mais|but|however|pourtant|sauf|except)$")
 
 _HYPOTHETICAL = compile_table({
-    "fr": [r"est[- ]ce qu", r"peut[- ](il|elle|on)\b", r"(peut|peuvent|pourrait|risque de) (donner|provoquer|causer|entrainer)",
+    "fr": [r"est[- ]ce qu", r"peut[- ](il|elle|on)\b",
+           r"(peut|peuvent|pourrait|risque de) (donner|provoquer|causer|entrainer)",
            r"si jamais", r"au cas ou", r"quels? (sont les )?effets", r"vous avez deja eu", r"quelqu'un (a|aurait)",
            r"risque", r"pourrait", r"possible"],
-    "en": [r"can (it|they|this|that)\b", r"(could|may|might|can) (cause|give|lead)", r"does (it|this|that) (cause|give)",
+    "en": [r"can (it|they|this|that)\b", r"(could|may|might|can) (cause|give|lead)",
+           r"does (it|this|that) (cause|give)",
            r"if you", r"in case", r"anyone (else )?(had|have|get|experienced)", r"what are the side",
            r"risk of", r"would", r"might", r"possible"],
 })
 _CAUSAL = compile_table({
     "fr": [r"depuis", r"apres avoir (pris|commence)", r"m'a (donne|provoque|cause|rendu)", r"me (donne|rend|fait)",
-           r"a cause d", r"provoque", r"depuis que je prends", r"sous (levo|traitement)", r"effets? (secondaire|indesirable)",
+           r"a cause d", r"provoque", r"depuis que je prends", r"sous (levo|traitement)",
+               r"effets? (secondaire|indesirable)",
            r"j'ai (eu|des|une|un)", r"ca me"],
     "en": [r"since (i |starting|taking)", r"after (taking|starting|i took|being on)", r"made me", r"makes me",
            r"gave me", r"gives me", r"caused", r"causing", r"side[- ]?effects?", r"i('ve| have) (had|got)",
@@ -49,7 +52,8 @@ def negation_of(doc: Any, tok_start: int, lang: str) -> bool:
         text = doc[i].text
         if _CLAUSE_BREAK.match(text):
             return False
-        if text in cues or (lang == "fr" and text == "n'" and i + 2 < len(doc) and doc[i + 2].text in ("pas", "jamais")):
+        if text in cues or (lang == "fr" and text == "n'" and i + 2 < len(doc) and doc[i + 2].text in ("pas",
+                            "jamais")):
             return True
     return False
 

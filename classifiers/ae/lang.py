@@ -8,12 +8,15 @@ from __future__ import annotations
 import re
 
 _FR = frozenset(
-    "le la les un une des du de et est je j ai pas ne que qui il elle nous vous mon ma mes ce cette "
-    "avec pour sur dans au aux mais ou donc car depuis tres plus moi suis c ca d l m n qu sont fait".split()
+    ["le", "la", "les", "un", "une", "des", "du", "de", "et", "est", "je", "j", "ai", "pas", "ne", "que", "qui",
+     "il", "elle", "nous", "vous", "mon", "ma", "mes", "ce", "cette", "avec", "pour", "sur", "dans", "au", "aux",
+         "mais", "ou", "donc", "car", "depuis", "tres", "plus", "moi", "suis", "c", "ca", "d", "l", "m", "n", "qu",
+             "sont", "fait"]
 )
 _EN = frozenset(
-    "the an and is are i im my me of to in for with it this that was have has had not no but "
-    "you your he she they we been be do does did at by from so just can t s its what when".split()
+    ["the", "an", "and", "is", "are", "i", "im", "my", "me", "of", "to", "in", "for", "with", "it", "this", "that",
+     "was", "have", "has", "had", "not", "no", "but", "you", "your", "he", "she", "they", "we", "been", "be", "do",
+         "does", "did", "at", "by", "from", "so", "just", "can", "t", "s", "its", "what", "when"]
 )
 _WORD = re.compile(r"[a-z]+")
 

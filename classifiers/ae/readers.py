@@ -105,6 +105,8 @@ def _jsonl(p: Path, text_col: str | None, label_col: str | None, lang: str | Non
         text = rec.get(text_col or "text")
         key = label_col or next((c for c in LABEL_COLUMNS if c in rec), None)
         label = parse_label(rec.get(key)) if key else None
+        if key is None and isinstance(rec.get("labels"), dict):  # pvwatch/demo/posts.jsonl: labels.adverse_event
+            label = parse_label(rec["labels"].get("adverse_event"))
         if isinstance(text, str) and label is not None:
             out.append(Example(text, label, rec.get("lang") or lang, str(rec.get("id", n))))
     return out
@@ -116,7 +118,7 @@ def _table(p: Path, fmt: str, text_col: str | None, label_col: str | None, lang:
     quoting = csv.QUOTE_NONE if fmt == "tsv" else csv.QUOTE_MINIMAL
     csv.field_size_limit(10_000_000)
     with p.open(encoding="utf-8", errors="replace", newline="") as fh:
-        reader = csv.DictReader(fh, delimiter=delim, quoting=quoting)
+        reader = csv.DictReader(fh, delimiter=delim, quoting=quoting)  # type: ignore[call-overload]
         cols = list(reader.fieldnames or [])
         tcol = _pick(cols, text_col, TEXT_COLUMNS, "text", p)
         lcol = _pick(cols, label_col, LABEL_COLUMNS, "label", p)
@@ -132,7 +134,7 @@ def _table(p: Path, fmt: str, text_col: str | None, label_col: str | None, lang:
 def _druglib(p: Path) -> list[Example]:
     """Druglib reviews: the reviewer's own side-effect rating is the (weak) label; the text is the three reviews."""
     csv.field_size_limit(10_000_000)
-    out = []
+    out: list[Example] = []
     with p.open(encoding="utf-8", errors="replace", newline="") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):
             label = DRUGLIB_EFFECTS.get((row.get("sideEffects") or "").strip())
@@ -148,7 +150,7 @@ def _druglib(p: Path) -> list[Example]:
 def _ade(p: Path) -> list[Example]:
     """ADE-Corpus-V2: unique DRUG-AE.rel sentences are positive, ADE-NEG.txt sentences negative."""
     d = p if p.is_dir() else p.parent
-    pos = {}
+    pos: dict[str, str] = {}
     for line in (d / "DRUG-AE.rel").read_text(encoding="utf-8", errors="replace").splitlines():
         parts = line.split("|")
         if len(parts) >= 2:

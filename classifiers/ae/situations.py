@@ -6,7 +6,8 @@ from classifiers.ae.cues import compile_table, find_all
 
 _TABLE = {
     "pregnancy": (
-        [r"enceinte", r"grossesse", r"pendant ma grossesse", r"future maman", r"(mois|semaines) de grossesse", r"foetus"],
+        [r"enceinte", r"grossesse", r"pendant ma grossesse", r"future maman", r"(mois|semaines) de grossesse",
+         r"foetus"],
         [r"pregnan", r"expecting a baby", r"weeks pregnant", r"while pregnant", r"fetus", r"foetus"],
     ),
     "breastfeeding": (
@@ -31,7 +32,8 @@ _TABLE = {
         [r"off[- ]label", r"not approved for", r"to lose weight", r"for weight loss", r"not indicated for"],
     ),
     "medication_error": (
-        [r"erreur (de|du|d') ?(medicament|dosage|dose|pharmacie|prescription|traitement)", r"mauvais (medicament|dosage|comprime)",
+        [r"erreur (de|du|d') ?(medicament|dosage|dose|pharmacie|prescription|traitement)",
+         r"mauvais (medicament|dosage|comprime)",
          r"(pharmacien|pharmacienne|pharmacie) (s'est trompee?|m'a donne le mauvais)", r"pris deux fois",
          r"oublie (de prendre|ma dose|mon comprime)", r"confondu"],
         [r"wrong (dose|dosage|medication|meds|pill|drug|strength)", r"medication error", r"took it twice",
@@ -39,7 +41,8 @@ _TABLE = {
     ),
     "lack_of_efficacy": (
         [r"(ne )?marche (pas|plus)", r"(ne )?fonctionne (pas|plus)", r"ne fait (rien|plus rien|aucun effet)",
-         r"aucun effet(?! (secondaire|indesirable))", r"inefficace", r"sans (aucun )?effet(?! (secondaire|indesirable))",
+         r"aucun effet(?! (secondaire|indesirable))", r"inefficace",
+                       r"sans (aucun )?effet(?! (secondaire|indesirable))",
          r"(ne )?fait (plus|pas) effet", r"n'agit pas", r"aucune efficacite"],
         [r"(does|did|do)(n't| not) work", r"not working", r"stopped working", r"does nothing", r"did nothing",
          r"ineffective", r"no effect", r"useless", r"not helping", r"(does|did)(n't| not) help", r"no relief"],
@@ -49,7 +52,8 @@ _TABLE = {
          r"defaut", r"boite (abimee|endommagee)", r"moisi", r"odeur (bizarre|etrange)", r"lot (defectueux|rappele)",
          r"rappel de lot", r"couleur (differente|bizarre)"],
         [r"new formula", r"counterfeit", r"fake (pills|meds)", r"defective", r"broken (pill|tablet)s?",
-         r"tastes? (different|weird|funny)", r"contaminat", r"recall(ed)?\b", r"different colou?r", r"smells? (weird|funny)"],
+         r"tastes? (different|weird|funny)", r"contaminat", r"recall(ed)?\b", r"different colou?r",
+                    r"smells? (weird|funny)"],
     ),
     "death": (
         [r"decede", r"deces", r"(est|sont) morte?s?", r"en est mort", r"mort d(e|')(?! ?rire)", r"a tue"],

@@ -34,7 +34,8 @@ def split(examples: Sequence[Example], test_share: float = 0.2, seed: int = 13) 
     """Stratified held-out split (the benchmark's declared split: 80/20, seed 13)."""
     k = round(1 / test_share)
     f = folds([e.label for e in examples], k, seed)
-    return [e for e, i in zip(examples, f, strict=True) if i != 0], [e for e, i in zip(examples, f, strict=True) if i == 0]
+    return [e for e, i in zip(examples, f, strict=True) if i != 0], [e for e, i in zip(examples, f,
+            strict=True) if i == 0]
 
 
 def train(layers: Layers, examples: Sequence[Example], recall: float = 0.8, cv: int = 3, seed: int = 13,

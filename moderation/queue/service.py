@@ -7,13 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from moderation.audit import AuditRecord, item_snapshot, record
+from moderation.audit import item_snapshot, record
 from moderation.queue.filters import QueueFilters
 from moderation.redaction import redact_item
 from moderation.roles import require
 from pvwatch.config import Config
 from pvwatch.errors import ConflictError, NotFoundError, PvwatchError
-from pvwatch.models import FlagType, Item, ItemStatus, utcnow
+from pvwatch.models import AuditRecord, FlagType, Item, ItemStatus, utcnow
 from pvwatch.storage.base import ItemQuery, Page, Store
 
 MAX_NOTE = 4000
@@ -40,7 +40,7 @@ class QueueService:
         self.store = store
 
     # -- reading -------------------------------------------------------------------------------
-    def list(self, actor: Actor, filters: QueueFilters) -> Page:
+    def page(self, actor: Actor, filters: QueueFilters) -> Page:
         require(actor.role, "view_queue")
         return self.store.items.query(filters.to_query())
 
@@ -154,6 +154,11 @@ class QueueService:
             ) from None
         actions = get_actions(self.cfg, item.post.platform, dry_run=dry_run)
         result = getattr(actions, mode)(item.post)
-        note = decision_note(actor, mode, None, result=str(result)[:500], dry_run=dry_run)
+        if not getattr(result, "ok", False):
+            raise PvwatchError(f"{mode} on {item.post.platform} failed: {getattr(result, 'message', result)}")
+        note = decision_note(actor, mode, None, text=str(getattr(result, "message", ""))[:500], dry_run=dry_run)
+        if dry_run:  # nothing changed on the platform: record the rehearsal, keep the status
+            return self.apply(actor, mode, f"item.{mode}_dry_run", key, version,
+                              lambda i: i.model_copy(update={"notes": [*i.notes, note]}))
         return self.apply(actor, mode, f"item.{mode}", key, version,
                           lambda i: i.model_copy(update={"status": ItemStatus.hidden, "notes": [*i.notes, note]}))

@@ -60,6 +60,8 @@ def merge_replay(old: Item, new: Item) -> Item | None:
 
     A replay refreshes what the machine said (post text, analysis, flags) but keeps the first collection
     time, day zero and every piece of human review state, so replays never disturb a reviewer."""
+    if old.status.value == "redacted":
+        return None  # personal data was removed by a compliance officer: a replay must not bring it back
     post = new.post.model_copy(update={"collected_at": old.post.collected_at})
     update: dict[str, Any] = {"post": post, "analysis": new.analysis, "flags": new.flags}
     if old.status.value == "new":

@@ -8,6 +8,7 @@ spool (spool.py) in front of the pipeline's writes so an unreachable cluster los
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,8 @@ class ElasticsearchStore(Store):
         self.cases = EsCases(self.conn)
         self.kv = EsKV(self.conn)
         self.spool: Spool | None = None
+        # Called with each spooled item found new on replay (the pipeline's alert hooks subscribe here).
+        self.replayed_new: list[Callable[[Item], None]] = []
         if spool_dir is not None:
             self.spool = Spool(Path(spool_dir), self._apply, self._reachable)
             self.items = SpooledItems(self.raw_items, self.spool)
@@ -84,8 +87,8 @@ class ElasticsearchStore(Store):
 
     def _reachable(self) -> bool:
         try:
-            if not self.conn.es.ping():
-                return False
+            # Not ping(): `HEAD /` lives in the rest-root module, absent from minimal distributions.
+            self.conn.es.cluster.health(timeout="2s")
             self.ensure_setup()
             return True
         except Exception:  # any failure here only means "not yet": the spool keeps the data
@@ -94,7 +97,10 @@ class ElasticsearchStore(Store):
     def _apply(self, op: str, payload: dict[str, Any]) -> None:
         """Replay one spooled write against Elasticsearch (idempotent for items and checkpoints)."""
         if op == "items.upsert":
-            self.raw_items.upsert(Item.model_validate(payload))
+            item = Item.model_validate(payload)
+            if self.raw_items.upsert(item):
+                for callback in self.replayed_new:
+                    callback(item)
         elif op == "checkpoints.save":
             self.raw_checkpoints.save(SpooledCheckpoints.load(payload))
         elif op == "audit.append":

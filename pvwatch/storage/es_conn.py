@@ -7,6 +7,7 @@ reads its own writes, without paying `refresh=wait_for` (up to a second) on ever
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -74,10 +75,8 @@ class EsConn:
 
     def delete(self, index: str, id: str) -> None:
         def _delete() -> None:
-            try:
+            with contextlib.suppress(elasticsearch.NotFoundError):  # already gone: delete is idempotent
                 self.es.delete(index=self.index(index), id=id)
-            except elasticsearch.NotFoundError:
-                pass  # already gone: delete is idempotent
 
         self.call(_delete)
         self.wrote(index)

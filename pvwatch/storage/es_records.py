@@ -8,6 +8,7 @@ writing record N and moving the head, the next appender finds N taken and rolls 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterator
@@ -85,10 +86,8 @@ class EsAudit(AuditRepository):
         self.conn = conn
 
     def _move_head(self, head: dict[str, Any] | None, seq: int, hash: str) -> None:
-        try:
+        with contextlib.suppress(ConflictError):  # another appender moved it already; heads only move forward
             _cas_write(self.conn, "audit", self.HEAD, {"head_seq": seq, "head_hash": hash}, head)
-        except ConflictError:
-            pass  # another appender moved it already; heads only move forward
 
     def append(self, rec: AuditRecord) -> AuditRecord:
         for _ in range(200):

@@ -56,7 +56,7 @@ def _elasticsearch(factory: Callable[..., Any]) -> Backend:
     return Backend("elasticsearch", s, edit, delete)
 
 
-@pytest.fixture(params=["sqlite", "elasticsearch"])
+@pytest.fixture(params=["sqlite", pytest.param("elasticsearch", marks=pytest.mark.es)])
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
     if request.param == "sqlite":
         b = _sqlite(tmp_path)

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from pvwatch.errors import ConflictError, StorageError
-from pvwatch.models import AdverseEvent, Analysis, Item, Post, SpecialSituation, utcnow
+from pvwatch.models import AdverseEvent, Analysis, Item, ItemStatus, Post, SpecialSituation, utcnow
 from pvwatch.storage.base import ItemQuery, Store
 
 
@@ -35,7 +35,7 @@ def test_upsert_is_idempotent_and_replays_keep_review_state(store: Store) -> Non
     assert store.items.upsert(make("1", ae=True)) is False
     same = store.items.get("demo:1")
     assert same is not None and same.version == 1, "an identical replay must not write"
-    reviewed = store.items.update(same.model_copy(update={"status": "dismissed", "assignee": "alice"}))
+    reviewed = store.items.update(same.model_copy(update={"status": ItemStatus.dismissed, "assignee": "alice"}))
     assert reviewed.version == 2
     # A replay with a new analysis refreshes the machine's view but keeps the reviewer's decision.
     assert store.items.upsert(make("1", "hello again", ae=True, serious=True)) is False
@@ -51,9 +51,9 @@ def test_update_with_a_stale_version_conflicts(store: Store) -> None:
     a = store.items.get("demo:1")
     b = store.items.get("demo:1")
     assert a is not None and b is not None
-    store.items.update(a.model_copy(update={"status": "dismissed"}))
+    store.items.update(a.model_copy(update={"status": ItemStatus.dismissed}))
     with pytest.raises(ConflictError, match="reload"):
-        store.items.update(b.model_copy(update={"status": "confirmed"}))
+        store.items.update(b.model_copy(update={"status": ItemStatus.confirmed}))
     saved = store.items.get("demo:1")
     assert saved is not None and saved.status.value == "dismissed"
     store.items.delete("demo:1")
@@ -110,7 +110,7 @@ def test_filters(store: Store) -> None:
     store.items.upsert(make("3", products=("Levothyrox", "Doliprane"), platform="y", lang="en", minutes_ago=5))
     two = store.items.get("y:2")
     assert two is not None
-    store.items.update(two.model_copy(update={"status": "dismissed", "assignee": "bob"}))
+    store.items.update(two.model_copy(update={"status": ItemStatus.dismissed, "assignee": "bob"}))
 
     assert keys(store, flag="adverse_event") == ["x:1"]
     assert keys(store, flag="special_situation") == ["y:2"]

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pvwatch.errors import ConflictError
-from pvwatch.models import AuditRecord, Case, utcnow
+from pvwatch.models import AuditRecord, Case, CaseStatus, utcnow
 from pvwatch.storage.base import Checkpoint, Store, audit_hash
 from tests.contract.conftest import Backend
 
@@ -75,7 +75,7 @@ def test_audit_appends_from_threads_form_one_chain(store: Store) -> None:
 def _case(cid: str, days: int, status: str = "open") -> Case:
     now = utcnow()
     return Case(id=cid, item_key=f"demo:{cid}", product="Levothyrox", serious=days < 20, day_zero=now,
-                due_at=now + timedelta(days=days), status=status, created_by="pv")  # type: ignore[arg-type]
+                due_at=now + timedelta(days=days), status=CaseStatus(status), created_by="pv")
 
 
 def test_cases(store: Store) -> None:
@@ -88,10 +88,10 @@ def test_cases(store: Store) -> None:
     got = store.cases.get("c1")
     assert got is not None and got.item_key == "demo:c1" and got.due_at == created.due_at
     assert store.cases.get("nope") is None
-    saved = store.cases.update(got.model_copy(update={"status": "follow_up"}))
+    saved = store.cases.update(got.model_copy(update={"status": CaseStatus.follow_up}))
     assert saved.version == 2
     with pytest.raises(ConflictError, match="reload"):
-        store.cases.update(got.model_copy(update={"status": "closed"}))
+        store.cases.update(got.model_copy(update={"status": CaseStatus.closed}))
     assert [c.id for c in store.cases.list()] == ["c3", "c1", "c2"]
     assert [c.id for c in store.cases.list(status="follow_up")] == ["c1"]
     assert [c.id for c in store.cases.list(due_before=utcnow() + timedelta(days=30))] == ["c3", "c1"]

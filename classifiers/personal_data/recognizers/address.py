@@ -19,12 +19,13 @@ _APT = r"(?:,? ?(?:apt|appt|app|apartment|suite|ste|bât|bat|étage|etage)\.? ?\
 
 class AddressRecognizer(RegexRecognizer):
     ENTITY = "ADDRESS"
+    PRECHECK = r"\d"
     CONTEXT = ("adresse", "habite", "domicile", "address", "live at", "lives at", "vis au", "j'habite")
     CONTEXT_BOOST = 0.15
     PATTERNS = (
         (rf"(?<![\w])\d{{1,4}}(?:[ \-]\d{{1,4}})?(?: ?(?:bis|ter|quater|b|t))?,? (?:{_FR_TYPES}) "
          rf"(?:(?:de la|de l'|du|des|de|d'|la|le|les|l')\s?)?{_WORD}(?: {_WORD}){{0,4}}{_APT}", 0.75),
-        (rf"(?<![\w])\d{{1,5}} (?:[A-Z]{_WORD} ){{1,3}}(?:{_EN_TYPES})\b{_APT}", 0.7),
+        (rf"(?<![\w])\d{{1,5}} (?:[A-Z]{_WORD} ){{1,3}}(?i:{_EN_TYPES})(?![\w]){_APT}", 0.7),
     )
     FLAGS = 0
 
@@ -34,7 +35,3 @@ class AddressRecognizer(RegexRecognizer):
         super().load()
         # French street types are often typed in capitals ("12 RUE DU DOCTEUR GACHET").
         self._compiled[0] = (re.compile(self.PATTERNS[0][0], re.IGNORECASE), self.PATTERNS[0][1])
-
-    def check(self, value: str, text: str, start: int, end: int, score: float) -> float | None:
-        # Trim trailing lowercase connector words the greedy name part swallowed ("rue Gachet et puis").
-        return score

@@ -20,6 +20,8 @@ def luhn_valid(number: str) -> bool:
 
 class CreditCardRecognizer(RegexRecognizer):
     ENTITY = "CREDIT_CARD"
+    LOWER = True
+    PRECHECK = r"\d[\d .\-()]{5,}\d"
     CONTEXT = ("carte", "card", "cb", "visa", "mastercard", "amex", "paiement", "payment", "credit", "crédit")
     CONTEXT_BOOST = 0.0
     PATTERNS = ((r"(?<![\w\-.])(?:\d{4}[ \-]?){2,3}\d{3,4}(?:[ \-]?\d{1,3})?(?![\w\-])", 0.0),
@@ -29,7 +31,7 @@ class CreditCardRecognizer(RegexRecognizer):
         if not luhn_valid(value):
             return None
         d = digits(value)
-        if len(set(d)) < 3:  # 0000 0000 0000 0000 passes Luhn but is nobody's card
+        if len(set(d)) < 2:  # 0000 0000 0000 0000 passes Luhn but is nobody's card
             return None
         if d[0] in "3456" or self.has_context(text, start, end):
             return 1.0

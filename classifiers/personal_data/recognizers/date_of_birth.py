@@ -14,6 +14,9 @@ _NUM_WORDS = (r"(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|t
 
 class DateOfBirthRecognizer(RegexRecognizer):
     ENTITY = "DATE_OF_BIRTH"
+    LOWER = True
+    PRECHECK = r"\d|mille"
+    NEEDS_CONTEXT = True
     CONTEXT = ("né le", "née le", "ne le", "nee le", "né(e)", "naissance", "ddn", "dob", "born", "birth",
                "birthday", "anniversaire", "mis au monde", "venu au monde", "date de naiss")
     CONTEXT_BOOST = 0.0

@@ -7,6 +7,7 @@ from classifiers.personal_data.recognizers._base import RegexRecognizer
 
 class EmailRecognizer(RegexRecognizer):
     ENTITY = "EMAIL"
+    LOWER = True
     TRIGGER = "@"
     PATTERNS = (
         (r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,24}\b", 0.95),

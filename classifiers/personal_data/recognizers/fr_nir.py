@@ -26,21 +26,30 @@ def nir_key_valid(value: str) -> bool:
 
 class FrNirRecognizer(RegexRecognizer):
     ENTITY = "NIR"
+    PRECHECK = r"\d[\d .\-()]{5,}\d"
     CONTEXT = ("secu", "sécu", "sécurité sociale", "securite sociale", "nir", "insee", "assuré", "assure",
                "carte vitale", "n° ss", "no ss", "numéro ss", "identification", "social security")
     CONTEXT_BOOST = 0.0  # context is used in `check`, not as a boost
     PATTERNS = (
         # 13 to 15 characters, optionally spaced, department may be 2A/2B
-        (r"(?<![\w])[1-478] ?\d ?\d ?[01235-9] ?\d ?(?:\d ?\d|2 ?[AB]) ?(?:\d ?){5}\d(?: ?\d ?\d)?(?![\w])", 0.5),
+        (r"(?<![\w])[1-478] ?\d ?\d ?\d ?\d ?(?:\d ?\d|2 ?[AB]) ?(?:\d ?){5}\d(?: ?\d ?\d)?(?![\w])", 0.5),
+        # with a context word just before, shorter or oddly grouped numbers count too ('173 2857 4932')
+        (r"(?<![\w])[12]\d{1,3}(?:[ .]\d{2,4}){2,5}(?![\w])", 0.0),
     )
 
     def check(self, value: str, text: str, start: int, end: int, score: float) -> float | None:
         if nir_key_valid(value):
             return 1.0
-        compact = re.sub(r"\s", "", value)
-        if len(compact) == 15 and compact.isdigit() and not self._plausible_month(compact):
+        compact = re.sub(r"[\s.]", "", value)
+        context = self.has_context(text, start, end)
+        if not 11 <= len(compact) <= 15 or (score == 0.0 and not context):
             return None
-        return 0.6 if self.has_context(text, start, end) else None
+        if context:
+            return 0.65
+        # No context, wrong key: a 13-15 digit number shaped like a NIR (sex, month) is still likely one.
+        if len(compact) >= 13 and compact[0] in "12" and self._plausible_month(compact):
+            return 0.55
+        return None
 
     @staticmethod
     def _plausible_month(compact: str) -> bool:

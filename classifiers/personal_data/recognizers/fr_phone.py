@@ -14,6 +14,8 @@ _PAIRS = rf"(?:{_SEP}\d{{2}}){{4}}"
 
 class FrPhoneRecognizer(RegexRecognizer):
     ENTITY = "PHONE"
+    LOWER = True
+    PRECHECK = r"\d[\d .\-()]{5,}\d"
     CONTEXT = ("tel", "tél", "téléphone", "portable", "mobile", "appel", "joindre", "joignable", "numéro",
                "phone", "call", "sms", "whatsapp")
     CONTEXT_BOOST = 0.2

@@ -7,5 +7,6 @@ from classifiers.personal_data.recognizers._base import RegexRecognizer
 
 class HandleRecognizer(RegexRecognizer):
     ENTITY = "HANDLE"
+    LOWER = True
     TRIGGER = "@"
     PATTERNS = ((r"(?<![\w.@/])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])(?!\.\w)", 0.8),)

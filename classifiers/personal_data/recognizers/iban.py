@@ -23,6 +23,7 @@ def iban_valid(value: str) -> bool:
 
 class IbanRecognizer(RegexRecognizer):
     ENTITY = "IBAN"
+    PRECHECK = r"\d[\d .\-()]{5,}\d"
     CONTEXT = ("iban", "rib", "virement", "compte", "bank", "account", "transfer")
     CONTEXT_BOOST = 0.0
     PATTERNS = ((r"(?<![\w])[A-Z]{2} ?\d{2}(?:[ \-]?[A-Z0-9]{2,4}){3,8}(?![\w])", 0.3),)

@@ -11,6 +11,8 @@ from classifiers.personal_data.recognizers._base import RegexRecognizer, digits
 
 class IntlPhoneRecognizer(RegexRecognizer):
     ENTITY = "PHONE"
+    LOWER = True
+    PRECHECK = r"\d[\d .\-()]{5,}\d"
     CONTEXT = ("tel", "tél", "phone", "mobile", "cell", "call", "fax", "contact", "reach", "number", "sms",
                "whatsapp", "portable", "numéro", "joindre", "joignable", "appel")
     CONTEXT_BOOST = 0.4

@@ -9,6 +9,8 @@ from classifiers.personal_data.recognizers._base import RegexRecognizer
 
 class IpAddressRecognizer(RegexRecognizer):
     ENTITY = "IP_ADDRESS"
+    LOWER = True
+    PRECHECK = r"\d\.\d|[0-9a-f]:[0-9a-f]*:"
     CONTEXT = ("ip", "adresse ip", "address", "serveur", "server")
     CONTEXT_BOOST = 0.1
     PATTERNS = (

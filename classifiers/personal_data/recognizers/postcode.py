@@ -8,6 +8,7 @@ from classifiers.personal_data.recognizers._base import RegexRecognizer
 
 class PostcodeRecognizer(RegexRecognizer):
     ENTITY = "POSTCODE"
+    PRECHECK = r"\d{4}"
     CONTEXT = ("code postal", "cp", "zip", "postcode", "postal code", "cedex")
     CONTEXT_BOOST = 0.5
     PATTERNS = (

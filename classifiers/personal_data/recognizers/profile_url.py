@@ -13,11 +13,13 @@ _NOT_PROFILES = frozenset({"share", "sharer", "status", "watch", "hashtag", "sea
 
 class ProfileUrlRecognizer(RegexRecognizer):
     ENTITY = "PROFILE_URL"
+    LOWER = True
+    PRECHECK = r"\.com/"
     TRIGGER = "."
     PATTERNS = (
         (r"(?:https?://)?(?:www\.|m\.|[a-z]{2}\.)?(?:facebook|fb|instagram|twitter|x|tiktok|threads|linkedin"
          r"|youtube|reddit|doctissimo|pinterest|snapchat)\.com/(?:in/|u/|user/|profile\.php\?id=)?@?"
-         r"([\w.\-]{2,60})(?:/)?", 0.8),
+         r"([\w.\-]{2,60})", 0.8),
     )
 
     def check(self, value: str, text: str, start: int, end: int, score: float) -> float | None:

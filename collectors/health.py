@@ -1,0 +1,52 @@
+"""Source health from the store's checkpoints, for `pvwatch sources` and the UI.
+
+status: "never_run" (no checkpoint yet), "failing" (errors and no success, or errors and no success for
+`stale_after` seconds), "stale" (no error but no success for `stale_after` seconds: a stuck source), "ok".
+A checkpoint does not record when its last error happened, so a source failing for less than `stale_after`
+after a success still shows "ok" with a growing error_count.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from pvwatch.models import utcnow
+
+if TYPE_CHECKING:
+    from pvwatch.config import Config
+    from pvwatch.storage.base import Store
+
+
+def health_report(store: Store, cfg: Config | None = None, stale_after: float | None = None,
+                  now: datetime | None = None) -> list[dict[str, Any]]:
+    """One row per configured or checkpointed source: name, type, last_success, lag_seconds, error_count,
+    last_error, collected, status."""
+    now = now or utcnow()
+    stale = stale_after if stale_after is not None else max(600.0, 10 * (cfg.pipeline.poll_seconds if cfg else 30))
+    cps = {cp.source: cp for cp in store.checkpoints.all()}
+    names = list(cfg.sources) if cfg else []
+    names += [n for n in sorted(cps) if n not in names]
+    rows = []
+    for name in names:
+        cp = cps.get(name)
+        src = cfg.sources.get(name) if cfg else None
+        row: dict[str, Any] = {
+            "name": name, "type": src.type if src else None, "enabled": src.enabled if src else None,
+            "last_success": cp.last_success.isoformat() if cp and cp.last_success else None,
+            "lag_seconds": cp.lag_seconds if cp else None, "error_count": cp.error_count if cp else 0,
+            "last_error": cp.last_error if cp else None, "collected": cp.collected if cp else 0,
+        }
+        row["status"] = _status(cp, now, stale)
+        rows.append(row)
+    return rows
+
+
+def _status(cp: Any, now: datetime, stale: float) -> str:
+    if cp is None:
+        return "never_run"
+    if cp.last_success is None:
+        return "failing" if cp.error_count else "never_run"
+    if (now - cp.last_success).total_seconds() > stale:
+        return "failing" if cp.last_error else "stale"
+    return "ok"

@@ -1,0 +1,220 @@
+"""Reddit with praw: new comments and submissions of configured subreddits, filtered on product keywords.
+
+Each poll reads the newest items of each listing (praw pages through them lazily) until it reaches one older
+than the watermark of the last poll. Cursor per listing: {"watermark": newest created_utc, "seen": [fullnames]}
+- the bounded seen-set removes the overlap (ties on a second, a replayed page after a restart).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import praw
+import prawcore
+from pydantic import Field
+
+from collectors.actions import PlatformActions
+from collectors.base import Batch, Collector, Options
+from collectors.http import RateLimited, TransientError, parse_retry_after
+from collectors.rules import KeywordMatcher
+from collectors.seen import SeenSet
+from pvwatch.errors import CollectorError, ConfigError
+from pvwatch.models import MAX_RAW_BYTES, Post
+
+Listing = Literal["comments", "submissions"]
+
+
+class RedditOptions(Options):
+    subreddits: list[str] = Field(min_length=1)
+    streams: list[Listing] = Field(default_factory=lambda: list[Listing](["comments", "submissions"]))
+    keywords: list[str] = Field(default_factory=list)  # extra terms besides the products'
+    filter: bool = True  # keep only items that mention a product or keyword
+    limit: int = Field(default=100, ge=1, le=1000)  # newest items read per listing per poll (catch-up bound)
+    seen_max: int = Field(default=2000, ge=100, le=100_000)
+    user_agent: str = "pvwatch/0.1 (pharmacovigilance monitoring)"
+    client_id_env: str = "PVWATCH_REDDIT_CLIENT_ID"
+    client_secret_env: str = "PVWATCH_REDDIT_CLIENT_SECRET"  # noqa: S105 - the variable's name
+    username_env: str = "PVWATCH_REDDIT_USERNAME"  # moderation actions only (a moderator account)
+    password_env: str = "PVWATCH_REDDIT_PASSWORD"  # noqa: S105 - the variable's name
+    oauth_url: str = "https://oauth.reddit.com"  # change only for an egress proxy
+    reddit_url: str = "https://www.reddit.com"
+    timeout: int = Field(default=30, gt=0)
+
+
+def make_reddit(opts: RedditOptions, env: Any, *, user: bool = False) -> praw.Reddit:
+    cid, secret = env(opts.client_id_env), env(opts.client_secret_env)
+    if not cid or not secret:
+        raise ConfigError(f"sources.*.{opts.client_id_env}", "Reddit app credentials are not set",
+                          f"export {opts.client_id_env} and {opts.client_secret_env} (docs/collectors.md#reddit)")
+    extra: dict[str, Any] = {}
+    if user:
+        extra = {"username": env(opts.username_env), "password": env(opts.password_env)}
+        if not all(extra.values()):
+            raise ConfigError(f"sources.*.{opts.username_env}", "moderator account credentials are not set",
+                              f"export {opts.username_env} and {opts.password_env}")
+    return praw.Reddit(client_id=cid, client_secret=secret, user_agent=opts.user_agent, oauth_url=opts.oauth_url,
+                       reddit_url=opts.reddit_url, check_for_updates=False, check_for_async=False,
+                       timeout=opts.timeout, **extra)
+
+
+def explain(exc: Exception, what: str) -> Exception:
+    """prawcore's exceptions -> ours, with the fix in the message."""
+    if isinstance(exc, prawcore.TooManyRequests):
+        wait = parse_retry_after(exc.retry_after) or 60.0
+        return RateLimited(f"{what}: Reddit rate limit (429); waiting {wait:.0f}s", wait)
+    if isinstance(exc, prawcore.Redirect):
+        return CollectorError(f"{what}: subreddit does not exist (Reddit redirected to search); check subreddits")
+    if isinstance(exc, prawcore.Forbidden):
+        return CollectorError(f"{what}: 403 forbidden - the subreddit is private/quarantined/banned or the "
+                              "account lacks moderator rights")
+    if isinstance(exc, prawcore.NotFound):
+        return CollectorError(f"{what}: 404 not found; check the subreddit names")
+    if isinstance(exc, prawcore.OAuthException | prawcore.InvalidToken) or (
+        isinstance(exc, prawcore.ResponseException) and exc.response.status_code == 401
+    ):
+        return CollectorError(f"{what}: Reddit refused the credentials (401); check the client id/secret env vars")
+    if isinstance(exc, prawcore.ServerError | prawcore.RequestException):
+        return TransientError(f"{what}: Reddit unavailable ({type(exc).__name__}); will retry")
+    if isinstance(exc, prawcore.ResponseException):
+        return CollectorError(f"{what}: HTTP {exc.response.status_code}")
+    return exc
+
+
+def _raw(item: Any) -> dict[str, Any]:
+    raw = {k: v for k, v in vars(item).items()
+           if not k.startswith("_") and isinstance(v, str | int | float | bool | type(None))}
+    raw["author"] = _author(item)
+    sub = vars(item).get("subreddit")
+    raw["subreddit"] = getattr(sub, "display_name", sub if isinstance(sub, str) else None)
+    return raw if len(str(raw)) <= MAX_RAW_BYTES else {"truncated": str(raw)[:MAX_RAW_BYTES]}
+
+
+def _author(item: Any) -> str | None:
+    a = vars(item).get("author")  # vars(): never let praw lazily fetch a missing attribute
+    return str(getattr(a, "name", a)) if a else None
+
+
+def item_text(item: Any, kind: Listing) -> str:
+    fields = vars(item)
+    if kind == "comments":
+        body = fields.get("body")
+        if not isinstance(body, str):
+            raise ValueError("comment without a text body")
+        return body
+    title, selftext = fields.get("title"), fields.get("selftext") or ""
+    if not isinstance(title, str) or not isinstance(selftext, str):
+        raise ValueError("submission without a title")
+    return f"{title}\n\n{selftext}".strip()
+
+
+def to_post(item: Any, kind: Listing, text: str, source: str, rule: str | None, company_owned: bool) -> Post:
+    fields = vars(item)
+    created = fields.get("created_utc")
+    if not isinstance(created, int | float):
+        raise ValueError("item without created_utc")
+    permalink = fields.get("permalink")
+    return Post(
+        platform="reddit", id=str(fields["name"]), text=text,
+        url=f"https://www.reddit.com{permalink}" if isinstance(permalink, str) else None,
+        author=_author(item), created_at=datetime.fromtimestamp(float(created), UTC),
+        parent_id=fields.get("parent_id") if kind == "comments" else None,
+        thread_id=fields.get("link_id") if kind == "comments" else str(fields["name"]),
+        source=source, rule=rule, company_owned=company_owned, raw=_raw(item),
+    )
+
+
+class RedditCollector(Collector):
+    type = "reddit"
+    options_model = RedditOptions
+    options: RedditOptions
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.matcher = KeywordMatcher(self.cfg.products, self.options.keywords)
+        if self.options.filter and self.matcher.empty:
+            raise ConfigError(f"sources.{self.name}.filter", "no [[products]] and no keywords to filter on",
+                              "add products or keywords, or set filter = false")
+        self._reddit: praw.Reddit | None = None
+
+    @property
+    def reddit(self) -> praw.Reddit:
+        if self._reddit is None:
+            self._reddit = make_reddit(self.options, self.cfg.secret)
+        return self._reddit
+
+    def poll(self, cursor: dict[str, Any]) -> Batch:
+        posts: list[Post] = []
+        errors: list[str] = []
+        new_cursor = dict(cursor)
+        wait = 0.0
+        subreddit = self.reddit.subreddit("+".join(s.removeprefix("r/") for s in self.options.subreddits))
+        for kind in self.options.streams:
+            state = cursor.get(kind) or {}
+            try:
+                new_cursor[kind] = self._read(subreddit, kind, state, posts, errors)
+            except Exception as exc:  # noqa: BLE001 - mapped to ours just below
+                mapped = explain(exc, f"r/{subreddit.display_name} {kind}")
+                if isinstance(mapped, RateLimited):  # keep what we have; the pipeline waits before the next poll
+                    wait = max(wait, mapped.wait_seconds)
+                    continue
+                raise mapped from None
+        return Batch(posts=posts, cursor=new_cursor, exhausted=True, wait_seconds=wait, errors=errors)
+
+    def _read(self, subreddit: Any, kind: Listing, state: dict[str, Any], posts: list[Post],
+              errors: list[str]) -> dict[str, Any]:
+        watermark = float(state.get("watermark", 0.0))
+        seen = SeenSet(state.get("seen", []), self.options.seen_max)
+        newest = watermark
+        found: list[Post] = []
+        listing = subreddit.comments if kind == "comments" else subreddit.new
+        for item in listing(limit=self.options.limit):
+            created = vars(item).get("created_utc")
+            name = vars(item).get("name")
+            if not isinstance(name, str) or not isinstance(created, int | float):
+                errors.append(f"{kind}: item without name/created_utc skipped")
+                continue
+            if created < watermark:
+                break  # older than the last poll's newest: caught up (listings are newest first)
+            if name in seen:
+                continue
+            seen.add(name)
+            newest = max(newest, float(created))
+            try:
+                text = item_text(item, kind)
+                rule = self.matcher.match(text)
+                if self.options.filter and rule is None:
+                    continue
+                found.append(to_post(item, kind, text, self.name, rule, self.source.company_owned))
+            except (ValueError, KeyError) as exc:
+                errors.append(f"{kind} {name}: {exc}")
+        posts.extend(reversed(found))  # oldest first, like a stream
+        return {"watermark": newest, "seen": seen.to_list()}
+
+    def close(self) -> None:
+        self._reddit = None
+
+
+class RedditActions(PlatformActions):
+    """Moderator removal with the account in PVWATCH_REDDIT_USERNAME/PASSWORD (a script app)."""
+
+    def _client(self) -> praw.Reddit:
+        opts = RedditOptions.model_validate({**(self.source.options() if self.source else {}),
+                                             "subreddits": ["x"]})
+        return make_reddit(opts, self.cfg.secret, user=True)
+
+    def _do(self, post: Post) -> str:
+        reddit = self._client()
+        fullname = post.id
+        thing = reddit.comment(id=fullname[3:]) if fullname.startswith("t1_") else reddit.submission(id=fullname[3:])
+        try:
+            thing.mod.remove()
+        except Exception as exc:  # noqa: BLE001 - mapped to ours
+            raise explain(exc, f"remove {fullname}") from None
+        return f"removed {fullname} as moderator (reversible with approve)"
+
+    def _hide(self, post: Post) -> str:
+        return self._do(post)  # Reddit moderators have no 'hide': removal is the reversible equivalent
+
+    def _remove(self, post: Post) -> str:
+        return self._do(post)

@@ -1,0 +1,360 @@
+"""X (Twitter) API v2 with tweepy: filtered stream with rules from [[products]], recent search for backfill.
+
+mode = "stream": rules tagged `pvwatch:<product>` are synced once per start (ours only; other rules are left
+alone), a gap since the last seen tweet is back-filled by recent search, then each poll drains the stream for
+up to `stream_seconds`. The stream runs in tweepy's thread, one connection at a time: an error or a close ends
+it and the next poll reconnects after an exponential, jittered delay (X's reconnection guidance).
+mode = "search": recent search only, one page per rule per poll. Cursor: {"since_id", "search": {rule: {...}}}.
+Rate limits (429) become `Batch.wait_seconds` from x-rate-limit-reset; 403/453 (access tier) stop with a fix.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import random
+import time
+from datetime import datetime
+from typing import Any, Literal
+
+import requests
+import tweepy
+from pydantic import Field
+from requests.adapters import HTTPAdapter
+
+from collectors.actions import PlatformActions
+from collectors.base import Batch, Collector, Options
+from collectors.http import RateLimited, TransientError, wait_from_headers
+from collectors.rules import TAG_PREFIX, Rule, x_rules
+from collectors.seen import SeenSet
+from pvwatch.errors import CollectorError, ConfigError
+from pvwatch.models import MAX_RAW_BYTES, Post
+
+X_HOST = "https://api.twitter.com"
+TWEET_FIELDS = ["created_at", "lang", "author_id", "conversation_id", "referenced_tweets", "in_reply_to_user_id"]
+PARAMS: dict[str, Any] = {"tweet_fields": TWEET_FIELDS, "expansions": ["author_id"], "user_fields": ["username"]}
+TIER_FIX = ("your X project's access tier does not include this endpoint (recent search needs Basic, the filtered "
+            "stream Pro or Enterprise) or the app is not attached to a project; check developer.x.com, or use "
+            "mode = \"search\"")
+
+
+class XOptions(Options):
+    mode: Literal["stream", "search"] = "stream"
+    backfill: bool = True  # stream mode: fill the gap since the last seen tweet with recent search
+    keywords: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)  # e.g. ["fr", "en"]; empty: every language
+    include_retweets: bool = False
+    rule_max_len: int = Field(default=512, ge=64, le=4096)  # 512 on self-serve tiers, 4096 on Enterprise
+    max_results: int = Field(default=100, ge=10, le=100)
+    stream_seconds: float = Field(default=5.0, gt=0, le=60)
+    batch_size: int = Field(default=100, ge=1, le=10_000)
+    seen_max: int = Field(default=1000, ge=100)  # ids also ordered: since_id does most
+    bearer_token_env: str = "PVWATCH_X_BEARER_TOKEN"  # noqa: S105 - the variable's name
+    # hiding replies acts as the account that owns the conversation (OAuth 1.0a user context)
+    consumer_key_env: str = "PVWATCH_X_CONSUMER_KEY"
+    consumer_secret_env: str = "PVWATCH_X_CONSUMER_SECRET"  # noqa: S105
+    access_token_env: str = "PVWATCH_X_ACCESS_TOKEN"  # noqa: S105
+    access_token_secret_env: str = "PVWATCH_X_ACCESS_TOKEN_SECRET"  # noqa: S105
+    api_base: str = X_HOST  # change only for an egress proxy
+
+
+class HostAdapter(HTTPAdapter):
+    """tweepy hard-codes https://api.twitter.com; this sends its calls to `api_base` instead."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__()
+        self.target = target.rstrip("/")
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        if request.url:
+            request.url = request.url.replace(X_HOST, self.target, 1)
+        return super().send(request, *args, **kwargs)
+
+
+def route(session: requests.Session, api_base: str) -> None:
+    if api_base.rstrip("/") != X_HOST:
+        session.mount(X_HOST, HostAdapter(api_base))
+
+
+def explain(exc: Exception, what: str) -> Exception:
+    if isinstance(exc, tweepy.TooManyRequests):
+        wait = wait_from_headers(exc.response.headers)
+        return RateLimited(f"{what}: X rate limit (429); waiting {wait:.0f}s until x-rate-limit-reset", wait)
+    if isinstance(exc, tweepy.Forbidden):
+        detail = "; ".join(exc.api_messages)[:300] or exc.response.reason
+        codes = ",".join(str(c) for c in exc.api_codes) or "403"
+        return CollectorError(f"{what}: X refused access ({codes}: {detail}). Fix: {TIER_FIX}")
+    if isinstance(exc, tweepy.Unauthorized):
+        return CollectorError(f"{what}: X rejected the bearer token (401); check the environment variable")
+    if isinstance(exc, tweepy.TwitterServerError | requests.RequestException):
+        return TransientError(f"{what}: X unavailable ({type(exc).__name__}); will retry")
+    if isinstance(exc, tweepy.HTTPException):
+        return CollectorError(f"{what}: X answered {exc.response.status_code}: {'; '.join(exc.api_messages)[:300]}")
+    return exc
+
+
+def tweet_to_post(tweet: Any, users: dict[str, str], rule: str | None, source: str, company_owned: bool) -> Post:
+    """The one place an X v2 tweet object becomes a Post. Raises ValueError when malformed."""
+    if not isinstance(tweet, dict) or not isinstance(tweet.get("id"), str) or not isinstance(tweet.get("text"), str):
+        raise ValueError("tweet without string id and text")
+    username = users.get(str(tweet.get("author_id")))
+    refs = tweet.get("referenced_tweets") or []
+    parent = next((r.get("id") for r in refs if isinstance(r, dict) and r.get("type") == "replied_to"), None)
+    created = tweet.get("created_at")
+    raw = {"tweet": tweet, "username": username}
+    return Post(
+        platform="x", id=tweet["id"], text=tweet["text"],
+        url=f"https://x.com/{username or 'i/web'}/status/{tweet['id']}", author=username or tweet.get("author_id"),
+        lang=tweet.get("lang") if tweet.get("lang") not in (None, "und", "zxx", "qme") else None,
+        created_at=datetime.fromisoformat(created.replace("Z", "+00:00")) if isinstance(created, str) else None,
+        parent_id=str(parent) if parent else None, thread_id=tweet.get("conversation_id"), source=source, rule=rule,
+        company_owned=company_owned, raw=raw if len(json.dumps(raw)) <= MAX_RAW_BYTES else None,
+    )
+
+
+def users_of(payload: dict[str, Any]) -> dict[str, str]:
+    users = (payload.get("includes") or {}).get("users") or []
+    return {str(u["id"]): str(u["username"]) for u in users if isinstance(u, dict) and "id" in u and "username" in u}
+
+
+class _Stream(tweepy.StreamingClient):
+    """One connection: everything it sees goes to a queue; any error or close ends it (we reconnect)."""
+
+    def __init__(self, bearer: str, q: queue.Queue[tuple[str, Any]], api_base: str) -> None:
+        super().__init__(bearer, return_type=dict, max_retries=0)
+        self.q = q
+        route(self.session, api_base)
+
+    def on_data(self, raw_data: bytes) -> None:
+        self.q.put(("data", raw_data))
+
+    def on_request_error(self, status_code: int) -> None:
+        self.q.put(("http_error", status_code))
+        self.disconnect()
+
+    def on_connection_error(self) -> None:
+        self.q.put(("closed", "connection error"))
+        self.disconnect()
+
+    def on_closed(self, response: requests.Response) -> None:
+        self.q.put(("closed", "closed by X"))
+        self.disconnect()
+
+    def on_exception(self, exception: Exception) -> None:
+        self.q.put(("closed", f"{type(exception).__name__}: {exception}"))
+
+
+class XCollector(Collector):
+    type = "x"
+    options_model = XOptions
+    options: XOptions
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        o = self.options
+        suffix = ("" if o.include_retweets else "-is:retweet") + (
+            " (" + " OR ".join(f"lang:{lang}" for lang in o.languages) + ")" if o.languages else "")
+        try:
+            self.rules: list[Rule] = x_rules(self.cfg.products, suffix=suffix.strip(), max_len=o.rule_max_len,
+                                             extra_terms=o.keywords)
+        except ValueError as exc:
+            raise ConfigError(f"sources.{self.name}.rule_max_len", str(exc), "shorten the term") from None
+        if not self.rules:
+            raise ConfigError(f"sources.{self.name}", "no [[products]] or keywords to build X rules from",
+                              "add products or keywords")
+        self._client: tweepy.Client | None = None
+        self._stream: _Stream | None = None
+        self._q: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=50_000)
+        self._rules_synced = False
+        self._backfilled = not o.backfill
+        self._reconnects = 0
+        self._next_connect = 0.0
+
+    def _bearer(self) -> str:
+        token = self.cfg.secret(self.options.bearer_token_env)
+        if not token:
+            raise ConfigError(f"sources.{self.name}.bearer_token_env",
+                              f"environment variable {self.options.bearer_token_env} is empty",
+                              "export the app's bearer token (docs/collectors.md#x)")
+        return token
+
+    @property
+    def client(self) -> tweepy.Client:
+        if self._client is None:
+            self._client = tweepy.Client(self._bearer(), return_type=dict)
+            route(self._client.session, self.options.api_base)
+        return self._client
+
+    # -- search ---------------------------------------------------------------------------------
+    def _search(self, state: dict[str, Any], since_id: str | None, posts: list[Post], errors: list[str],
+                seen: SeenSet) -> bool:
+        """One page per unfinished rule; returns True when every rule is caught up."""
+        for rule in self.rules:
+            key = rule.value
+            st = state.setdefault(key, {"since_id": since_id})
+            if st.get("done"):
+                continue
+            params = dict(PARAMS, max_results=self.options.max_results, since_id=st.get("since_id"),
+                          next_token=st.get("next_token"))
+            try:
+                page = self.client.search_recent_tweets(rule.value, **{k: v for k, v in params.items() if v})
+            except Exception as exc:  # noqa: BLE001 - mapped to ours
+                raise explain(exc, "X recent search") from None
+            if not isinstance(page, dict):
+                errors.append("recent search: response is not a JSON object")
+                continue
+            self._take(page.get("data") or [], users_of(page), rule.tag, posts, errors, seen)
+            meta = page.get("meta") or {}
+            st["newest"] = _max_id(st.get("newest"), meta.get("newest_id"))
+            if meta.get("next_token"):
+                st["next_token"] = meta["next_token"]
+            else:  # caught up for this rule: newest becomes the new floor
+                st.update(since_id=_max_id(st.get("since_id"), st.pop("newest", None)), next_token=None, done=True)
+        if all(state[r.value].get("done") for r in self.rules):
+            for st in state.values():
+                st.pop("done", None)  # the next poll starts a new round
+            return True
+        return False
+
+    def _take(self, tweets: list[Any], users: dict[str, str], tag: str | None, posts: list[Post],
+              errors: list[str], seen: SeenSet) -> None:
+        for tw in tweets:
+            try:
+                post = tweet_to_post(tw, users, _product(tag), self.name, self.source.company_owned)
+            except (ValueError, TypeError, AttributeError) as exc:
+                errors.append(f"tweet skipped: {exc}")
+                continue
+            if post.id not in seen:
+                seen.add(post.id)
+                posts.append(post)
+
+    # -- stream ---------------------------------------------------------------------------------
+    def _sync_rules(self, stream: _Stream) -> None:
+        try:
+            current = stream.get_rules().get("data") or []
+            wanted = {(r.value, r.tag) for r in self.rules}
+            ours = [r for r in current if str(r.get("tag", "")).startswith(TAG_PREFIX)]
+            stale = [r["id"] for r in ours if (r.get("value"), r.get("tag")) not in wanted]
+            have = {(r.get("value"), r.get("tag")) for r in ours}
+            if stale:
+                stream.delete_rules(stale)
+            missing = [tweepy.StreamRule(value=v, tag=t) for v, t in sorted(wanted - have)]
+            if missing:
+                resp = stream.add_rules(missing)
+                if isinstance(resp, dict) and resp.get("errors"):
+                    raise CollectorError(f"X refused stream rules: {json.dumps(resp['errors'])[:300]}")
+        except CollectorError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise explain(exc, "X stream rules") from None
+        self._rules_synced = True
+
+    def _drain(self, posts: list[Post], errors: list[str], seen: SeenSet) -> float:
+        """Read the stream queue for up to stream_seconds; returns a wait when the connection ended."""
+        deadline = time.monotonic() + self.options.stream_seconds
+        while len(posts) < self.options.batch_size:
+            try:
+                kind, value = self._q.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return 0.0
+            if kind == "data":
+                self._reconnects = 0
+                try:
+                    payload = json.loads(value)
+                except (json.JSONDecodeError, UnicodeDecodeError):
+                    errors.append("stream: line is not JSON")
+                    continue
+                if not isinstance(payload, dict) or "data" not in payload:
+                    errors.append(f"stream message without data: {str(payload)[:200]}")
+                    continue
+                tags = [r.get("tag") for r in payload.get("matching_rules") or [] if isinstance(r, dict)]
+                self._take([payload["data"]], users_of(payload), tags[0] if tags else None, posts, errors, seen)
+            elif kind == "http_error":
+                self._stream = None
+                if value in (401, 403):
+                    raise CollectorError(f"X filtered stream refused the connection ({value}). Fix: {TIER_FIX}")
+                self._reconnects += 1
+                base = 60.0 if value == 429 else 5.0  # X: 429 backoff starts at a minute, other HTTP at 5 s
+                return random.uniform(0.5, 1.0) * min(320.0, base * 2 ** (self._reconnects - 1))
+            else:  # closed / network error: reconnect soon, backing off if it keeps happening
+                self._stream = None
+                errors.append(f"stream: {value}")
+                self._reconnects += 1
+                return random.uniform(0.5, 1.0) * min(16.0, 0.25 * 2 ** self._reconnects)
+        return 0.0
+
+    def _connect(self) -> None:
+        stream = _Stream(self._bearer(), self._q, self.options.api_base)
+        if not self._rules_synced:
+            self._sync_rules(stream)
+        stream.filter(threaded=True, **PARAMS)
+        self._stream = stream
+
+    def poll(self, cursor: dict[str, Any]) -> Batch:
+        posts: list[Post] = []
+        errors: list[str] = []
+        cur = dict(cursor)
+        seen = SeenSet(cur.get("seen", []), self.options.seen_max)
+        wait = 0.0
+        exhausted = True
+        try:
+            if self.options.mode == "search":
+                exhausted = self._search(cur.setdefault("search", {}), cur.get("since_id"), posts, errors, seen)
+            elif not self._backfilled and cur.get("since_id"):
+                if self._search(cur.setdefault("backfill", {}), cur["since_id"], posts, errors, seen):
+                    self._backfilled = True
+                    cur.pop("backfill", None)
+                exhausted = False
+            else:
+                self._backfilled = True
+                if self._stream is None and time.monotonic() >= self._next_connect:
+                    self._connect()
+                if self._stream is not None:
+                    wait = self._drain(posts, errors, seen)
+                    self._next_connect = time.monotonic() + wait
+                exhausted = not posts
+        except RateLimited as exc:
+            wait = exc.wait_seconds
+        newest = max((int(p.id) for p in posts if p.id.isdigit()), default=None)
+        cur["since_id"] = _max_id(cur.get("since_id"), str(newest) if newest is not None else None)
+        cur["seen"] = seen.to_list()
+        return Batch(posts=posts, cursor=cur, exhausted=exhausted, wait_seconds=wait, errors=errors)
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.disconnect()
+            self._stream = None
+
+
+def _product(tag: str | None) -> str | None:
+    return tag[len(TAG_PREFIX):] if tag and tag.startswith(TAG_PREFIX) else tag
+
+
+def _max_id(a: Any, b: Any) -> str | None:
+    ids = [int(x) for x in (a, b) if x is not None and str(x).isdigit()]
+    return str(max(ids)) if ids else None
+
+
+class XActions(PlatformActions):
+    """Hide a reply in a conversation the company's account started; X has no removal of others' posts."""
+
+    def _hide(self, post: Post) -> str:
+        keys = [self.secret(k, d) for k, d in (("consumer_key_env", "PVWATCH_X_CONSUMER_KEY"),
+                                               ("consumer_secret_env", "PVWATCH_X_CONSUMER_SECRET"),
+                                               ("access_token_env", "PVWATCH_X_ACCESS_TOKEN"),
+                                               ("access_token_secret_env", "PVWATCH_X_ACCESS_TOKEN_SECRET"))]
+        client = tweepy.Client(consumer_key=keys[0], consumer_secret=keys[1], access_token=keys[2],
+                               access_token_secret=keys[3], return_type=dict)
+        route(client.session, str(self.option("api_base", X_HOST)))
+        try:
+            resp = client.hide_reply(post.id, user_auth=True)
+        except Exception as exc:  # noqa: BLE001
+            raise explain(exc, f"hide reply {post.id}") from None
+        if not (isinstance(resp, dict) and (resp.get("data") or {}).get("hidden")):
+            raise CollectorError(f"X did not confirm hiding {post.id}: {str(resp)[:200]}")
+        return f"reply {post.id} hidden on X"
+
+    def _remove(self, post: Post) -> str:
+        from collectors.actions import UnsupportedAction
+
+        raise UnsupportedAction("X does not let an account delete other people's posts; hide the reply instead")

@@ -1,0 +1,200 @@
+"""YouTube comments (Data API v3 commentThreads) on configured channels and videos, with httpx.
+
+Threads come newest first (order=time). A poll walks pages until it reaches a comment at or before the
+watermark of the previous scan; a scan cut short by `max_pages` resumes at its pageToken next poll.
+Cursor: {"targets": {"video:ID": {"watermark", "page_token", "scan_newest"}}, "seen": [...]}.
+Replies come from the thread's `replies` (the five most recent per thread; see docs/collectors.md).
+Quota exhaustion waits until the quota resets (midnight Pacific time).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+from pydantic import Field, model_validator
+
+from collectors.actions import PlatformActions
+from collectors.base import Batch, Collector, Options
+from collectors.http import JsonApi, RateLimited
+from collectors.rules import KeywordMatcher
+from collectors.seen import SeenSet
+from pvwatch.errors import CollectorError, ConfigError
+from pvwatch.models import Post
+
+API = "https://www.googleapis.com/youtube/v3"
+
+
+class YouTubeOptions(Options):
+    channels: list[str] = Field(default_factory=list)  # channel ids (UC...): every comment on their videos
+    videos: list[str] = Field(default_factory=list)  # video ids
+    filter: bool = False  # company channels: screen every comment; true keeps product mentions only
+    keywords: list[str] = Field(default_factory=list)
+    max_results: int = Field(default=100, ge=1, le=100)
+    max_pages: int = Field(default=5, ge=1, le=100)  # per target per poll: bounds quota use
+    seen_max: int = Field(default=2000, ge=100)
+    api_key_env: str = "PVWATCH_YOUTUBE_API_KEY"
+    oauth_token_env: str = "PVWATCH_YOUTUBE_OAUTH_TOKEN"  # noqa: S105 - moderation actions only
+    base_url: str = API
+
+    @model_validator(mode="after")
+    def _some_target(self) -> YouTubeOptions:
+        if not self.channels and not self.videos:
+            raise ValueError("set channels or videos")
+        return self
+
+
+def seconds_to_quota_reset(now: datetime | None = None) -> float:
+    pacific = ZoneInfo("America/Los_Angeles")
+    local = (now or datetime.now(pacific)).astimezone(pacific)
+    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=5, microsecond=0)
+    return (midnight - local).total_seconds()
+
+
+class YouTubeApi(JsonApi):
+    def check(self, resp: httpx.Response, body: Any, what: str) -> None:
+        err = body.get("error") if isinstance(body, dict) else None
+        if resp.status_code < 400 or not isinstance(err, dict):
+            return super().check(resp, body, what)
+        reasons = {e.get("reason") for e in err.get("errors") or [] if isinstance(e, dict)}
+        msg = str(err.get("message", ""))[:300]
+        if reasons & {"quotaExceeded", "dailyLimitExceeded"}:
+            wait = seconds_to_quota_reset()
+            raise RateLimited(f"{what}: YouTube daily quota exhausted; waiting {wait:.0f}s for the reset", wait)
+        if reasons & {"rateLimitExceeded", "userRateLimitExceeded"} or resp.status_code == 429:
+            raise RateLimited(f"{what}: YouTube rate limit; waiting 60s", 60.0)
+        if reasons & {"commentsDisabled", "videoNotFound", "channelNotFound", "forbidden"}:
+            raise TargetError(f"{what}: {', '.join(sorted(r for r in reasons if r))}: {msg}")
+        if reasons & {"keyInvalid", "badRequest"} or resp.status_code in (400, 401):
+            raise CollectorError(f"{what}: YouTube refused the request ({msg}); check the API key env var and ids")
+        super().check(resp, body, what)
+
+
+class TargetError(CollectorError):
+    """One channel/video cannot be read (comments disabled, deleted): reported, the others go on."""
+
+
+def _comment(c: Any, video: str | None, parent: str | None, source: str, rule: str | None,
+             owned: bool) -> Post:
+    sn = c.get("snippet") if isinstance(c, dict) else None
+    if not isinstance(sn, dict) or not isinstance(c.get("id"), str):
+        raise ValueError("comment without id/snippet")
+    text = sn.get("textOriginal") or sn.get("textDisplay")
+    if not isinstance(text, str):
+        raise ValueError(f"comment {c['id']} without text")
+    video = video or sn.get("videoId")
+    return Post(platform="youtube", id=c["id"], text=text, author=sn.get("authorDisplayName"),
+                url=f"https://www.youtube.com/watch?v={video}&lc={c['id']}" if video else None,
+                created_at=datetime.fromisoformat(str(sn["publishedAt"]).replace("Z", "+00:00")),
+                parent_id=parent, thread_id=video, source=source, rule=rule, company_owned=owned, raw=c)
+
+
+class YouTubeCollector(Collector):
+    type = "youtube"
+    options_model = YouTubeOptions
+    options: YouTubeOptions
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.matcher = KeywordMatcher(self.cfg.products, self.options.keywords)
+        self._api: YouTubeApi | None = None
+
+    @property
+    def api(self) -> YouTubeApi:
+        if self._api is None:
+            key = self.cfg.secret(self.options.api_key_env)
+            if not key:
+                raise ConfigError(f"sources.{self.name}.api_key_env", f"{self.options.api_key_env} is empty",
+                                  "export a YouTube Data API key (docs/collectors.md#youtube)")
+            self._api = YouTubeApi(self.options.base_url, params={"key": key})
+        return self._api
+
+    def poll(self, cursor: dict[str, Any]) -> Batch:
+        targets = [f"channel:{c}" for c in self.options.channels] + [f"video:{v}" for v in self.options.videos]
+        states: dict[str, Any] = dict(cursor.get("targets") or {})
+        seen = SeenSet(cursor.get("seen", []), self.options.seen_max)
+        posts: list[Post] = []
+        errors: list[str] = []
+        wait, exhausted = 0.0, True
+        for target in targets:
+            st = dict(states.get(target) or {})
+            try:
+                exhausted &= self._scan(target, st, seen, posts, errors)
+            except TargetError as exc:
+                errors.append(str(exc))
+            except RateLimited as exc:
+                wait = exc.wait_seconds
+                break
+            finally:
+                states[target] = st
+        return Batch(posts=posts, cursor={"targets": states, "seen": seen.to_list()}, exhausted=exhausted,
+                     wait_seconds=wait, errors=errors)
+
+    def _scan(self, target: str, st: dict[str, Any], seen: SeenSet, posts: list[Post], errors: list[str]) -> bool:
+        kind, ident = target.split(":", 1)
+        watermark = st.get("watermark") or ""
+        params = {"part": "snippet,replies", "order": "time", "textFormat": "plainText",
+                  "maxResults": self.options.max_results,
+                  ("allThreadsRelatedToChannelId" if kind == "channel" else "videoId"): ident}
+        for _ in range(self.options.max_pages):
+            page = self.api.get("/commentThreads", dict(params, pageToken=st.get("page_token")))
+            reached_old = False
+            for item in page.get("items") or []:
+                try:
+                    reached_old |= self._thread(item, watermark, st, seen, posts)
+                except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                    errors.append(f"{target}: thread skipped: {exc}")
+            token = page.get("nextPageToken")
+            if reached_old or not token:  # caught up: the newest of this scan is the next watermark
+                st.update(watermark=max(watermark, st.pop("scan_newest", "") or ""), page_token=None)
+                return True
+            st["page_token"] = token
+        return False
+
+    def _thread(self, item: Any, watermark: str, st: dict[str, Any], seen: SeenSet, posts: list[Post]) -> bool:
+        sn = item["snippet"]
+        top = sn["topLevelComment"]
+        video = sn.get("videoId")
+        comments = [(top, None)] + [(r, top.get("id")) for r in (item.get("replies") or {}).get("comments") or []]
+        old = False
+        for c, parent in comments:
+            published = str(c["snippet"]["publishedAt"])
+            if watermark and published <= watermark:  # ISO-8601 UTC strings order like the times
+                old |= parent is None
+                continue
+            st["scan_newest"] = max(st.get("scan_newest") or "", published)
+            if c.get("id") in seen:
+                continue
+            text = c["snippet"].get("textOriginal") or c["snippet"].get("textDisplay") or ""
+            rule = self.matcher.match(text)
+            seen.add(str(c.get("id")))
+            if self.options.filter and rule is None:
+                continue
+            posts.append(_comment(c, video, parent, self.name, rule, self.source.company_owned))
+        return old
+
+    def close(self) -> None:
+        if self._api is not None:
+            self._api.close()
+            self._api = None
+
+
+class YouTubeActions(PlatformActions):
+    """comments.setModerationStatus with an OAuth token of the channel owner (scope youtube.force-ssl)."""
+
+    def _set(self, post: Post, status: str) -> str:
+        token = self.secret("oauth_token_env", "PVWATCH_YOUTUBE_OAUTH_TOKEN")
+        api = YouTubeApi(str(self.option("base_url", API)), headers={"Authorization": f"Bearer {token}"})
+        try:
+            api.request("POST", "/comments/setModerationStatus", {"id": post.id, "moderationStatus": status})
+        finally:
+            api.close()
+        return f"comment {post.id} set to {status} on YouTube"
+
+    def _hide(self, post: Post) -> str:
+        return self._set(post, "heldForReview")
+
+    def _remove(self, post: Post) -> str:
+        return self._set(post, "rejected")

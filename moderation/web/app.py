@@ -1,0 +1,99 @@
+"""`create_app(cfg, store)`: the review UI as one FastAPI application."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from moderation.auth.sessions import SessionManager
+from moderation.cases.service import CaseService
+from moderation.queue.service import QueueService
+from moderation.web.context import HERE, CsrfFailed, LoginRequired, render
+from pvwatch.config import Config
+from pvwatch.errors import ConflictError, NotFoundError, PermissionDenied, PvwatchError
+from pvwatch.storage.base import Store
+
+log = logging.getLogger("pvwatch.moderation.web")
+
+# No inline script, no inline style, nothing from elsewhere: even a rendering bug cannot run injected script.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+def create_app(cfg: Config, store: Store) -> FastAPI:
+    app = FastAPI(title="pvwatch review", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.cfg = cfg
+    app.state.store = store
+    app.state.sessions = SessionManager(cfg, store)  # fails fast if the session secret is missing
+    app.state.queue = QueueService(cfg, store)
+    app.state.cases = CaseService(cfg, store)
+    app.state.secure_cookies = cfg.ui.base_url.startswith("https://")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        for k, v in SECURITY_HEADERS.items():
+            if k == "Cache-Control" and request.url.path.startswith("/static/"):
+                continue
+            response.headers.setdefault(k, v)
+        return response
+
+    def _error(request: Request, status: int, title: str, exc: Exception) -> Response:
+        return render(request, "error.html", status_code=status, title=title, message=str(exc))  # type: ignore[no-any-return]
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, exc: LoginRequired) -> Response:
+        if request.method == "GET":
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        return _error(request, 401, "Not logged in", exc)
+
+    @app.exception_handler(CsrfFailed)
+    async def _csrf(request: Request, exc: CsrfFailed) -> Response:
+        return _error(request, 403, "Security check failed", exc)
+
+    @app.exception_handler(PermissionDenied)
+    async def _denied(request: Request, exc: PermissionDenied) -> Response:
+        return _error(request, 403, "Not allowed", exc)
+
+    @app.exception_handler(NotFoundError)
+    async def _missing(request: Request, exc: NotFoundError) -> Response:
+        return _error(request, 404, "Not found", exc)
+
+    @app.exception_handler(ConflictError)
+    async def _conflict(request: Request, exc: ConflictError) -> Response:
+        return _error(request, 409, "Changed by someone else", exc)
+
+    @app.exception_handler(PvwatchError)
+    async def _bad(request: Request, exc: PvwatchError) -> Response:
+        return _error(request, 400, "Cannot do that", exc)
+
+    from moderation.web import views_auth, views_cases, views_dashboard, views_queue
+
+    app.include_router(views_auth.router)
+    app.include_router(views_queue.router)
+    app.include_router(views_cases.router)
+    app.include_router(views_dashboard.router)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    _mount_ingest(app, cfg, store)
+    return app
+
+
+def _mount_ingest(app: FastAPI, cfg: Config, store: Store) -> None:
+    try:
+        from collectors.webhook import webhook_router  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        log.info("collectors.webhook not available: /api/ingest is not mounted")
+        return
+    app.include_router(webhook_router(cfg, store), prefix="/api/ingest")

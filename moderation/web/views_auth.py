@@ -1,0 +1,72 @@
+"""Login and logout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from moderation.audit import record
+from moderation.auth.sessions import COOKIE, MAX_AGE, PRE_COOKIE, SessionManager
+from moderation.auth.users import authenticate
+from moderation.queue.service import Actor
+from moderation.web.context import posting_actor, render, safe_next, session_of
+
+router = APIRouter()
+
+
+def _login_page(request: Request, error: str = "", status: int = 200) -> Any:
+    sessions: SessionManager = request.app.state.sessions
+    token, cookie = sessions.login_token()
+    resp = render(request, "login.html", status_code=status, login_token=token, error=error,
+                  next=safe_next(request.query_params.get("next")))
+    resp.set_cookie(PRE_COOKIE, cookie, max_age=3600, httponly=True, samesite="strict",
+                    secure=request.app.state.secure_cookies)
+    return resp
+
+
+@router.get("/login")
+def login_form(request: Request) -> Any:
+    return _login_page(request)
+
+
+@router.post("/login")
+def login(request: Request, username: str = Form(""), password: str = Form(""), login_token: str = Form(""),
+          next: str = Form("/queue")) -> Any:
+    sessions: SessionManager = request.app.state.sessions
+    if not sessions.check_login_token(request.cookies.get(PRE_COOKIE), login_token):
+        return _login_page(request, "The login form expired; please try again.", 403)
+    store = request.app.state.store
+    user = authenticate(store, username[:64], password[:1024])
+    if user is None:
+        record(store, username[:64] or "(empty)", "auth.login_failed", "user", username[:64] or "(empty)",
+               None, None)
+        return _login_page(request, "Wrong username or password.", 401)
+    _, cookie = sessions.create(user.username)
+    record(store, user.username, "auth.login", "user", user.username, None, None)
+    resp = RedirectResponse(safe_next(next), status_code=303)
+    resp.set_cookie(COOKIE, cookie, max_age=MAX_AGE, httponly=True, samesite="strict",
+                    secure=request.app.state.secure_cookies)
+    resp.delete_cookie(PRE_COOKIE)
+    return resp
+
+
+@router.post("/logout")
+def logout(request: Request, actor: Actor = Depends(posting_actor)) -> Response:
+    session = session_of(request)
+    if session is not None:
+        request.app.state.sessions.destroy(session)
+    resp = RedirectResponse("/login", status_code=303)
+    resp.delete_cookie(COOKIE)
+    return resp
+
+
+@router.get("/")
+def home() -> Response:
+    return RedirectResponse("/queue", status_code=303)
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}

@@ -1,0 +1,149 @@
+"""YouTube and Facebook/Instagram collectors: real httpx against a fake API on 127.0.0.1 playing cassettes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from collectors.actions import get_actions
+from collectors.meta import MetaCollector
+from collectors.youtube import YouTubeCollector, seconds_to_quota_reset
+from pvwatch.config import parse_config
+from pvwatch.errors import CollectorError, ConfigError
+from pvwatch.models import Post
+from tests.collectors_fake import FakeApi, load_cassette
+
+
+@pytest.fixture
+def api(request: pytest.FixtureRequest) -> Iterator[FakeApi]:
+    fake = FakeApi(load_cassette(request.param) if isinstance(request.param, str) else request.param)
+    yield fake
+    fake.close()
+
+
+def _cfg(base: dict[str, Any], source: dict[str, Any]) -> Any:
+    base["products"].append({"name": "Zentravir", "inns": ["zentravimab"]})
+    base["sources"] = {"s": source}
+    return parse_config(base)
+
+
+@pytest.mark.parametrize("api", ["youtube_threads.json"], indirect=True)
+def test_youtube_pages_watermark_resume_and_errors(api: FakeApi, base_config: dict[str, Any],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PVWATCH_YOUTUBE_API_KEY", "fake-yt-key")
+    cfg = _cfg(base_config, {"type": "youtube", "videos": ["vid00000001", "vid00000002"], "base_url": api.url,
+                             "company_owned": True})
+    col = YouTubeCollector("s", cfg.sources["s"], cfg)
+    b1 = col.poll({})
+    assert [(p.id, p.parent_id, p.rule) for p in b1.posts] == [
+        ("UgzT1", None, "Zentravir"), ("UgzT1.r1", "UgzT1", None), ("UgzT0", None, None)]
+    first = b1.posts[0]
+    assert first.text == "Depuis Zentravir j'ai des vertiges"  # textOriginal, not the HTML-escaped display text
+    assert first.url == "https://www.youtube.com/watch?v=vid00000001&lc=UgzT1" and first.company_owned
+    assert any("UgzBROKEN" not in e and "thread skipped" in e for e in b1.errors)
+    assert any("commentsDisabled" in e for e in b1.errors)  # one video failing does not stop the others
+    assert b1.cursor["targets"]["video:vid00000001"]["watermark"] == "2024-05-13T10:30:00Z"
+
+    # Restart from the saved cursor: only the new thread; the scan stops at the watermark without page 2.
+    col2 = YouTubeCollector("s", cfg.sources["s"], cfg)
+    b2 = col2.poll(b1.cursor)
+    assert [p.id for p in b2.posts] == ["UgzT2"]
+    assert b2.wait_seconds == pytest.approx(seconds_to_quota_reset(), abs=5)  # quota: wait for the reset
+    api.assert_played()
+    assert all(r["query"]["key"] == ["fake-yt-key"] for r in api.requests)
+
+
+def test_quota_reset_is_next_pacific_midnight() -> None:
+    assert seconds_to_quota_reset(datetime(2024, 5, 13, 6, 0, tzinfo=UTC)) == pytest.approx(3600 + 5)
+
+
+def test_youtube_needs_a_target_and_a_key(base_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ConfigError, match="channels or videos"):
+        cfg = _cfg(base_config, {"type": "youtube"})
+        YouTubeCollector("s", cfg.sources["s"], cfg)
+    monkeypatch.delenv("PVWATCH_YOUTUBE_API_KEY", raising=False)
+    cfg = _cfg({"products": []}, {"type": "youtube", "channels": ["UC1"]})
+    with pytest.raises(ConfigError, match="PVWATCH_YOUTUBE_API_KEY"):
+        YouTubeCollector("s", cfg.sources["s"], cfg).poll({})
+
+
+@pytest.mark.parametrize("api", ["meta_comments.json"], indirect=True)
+def test_facebook_comments_paging_dedupe_and_throttle(api: FakeApi, base_config: dict[str, Any],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PVWATCH_META_ACCESS_TOKEN", "fake-page-token")
+    cfg = _cfg(base_config, {"type": "meta", "platform": "facebook", "accounts": ["100000000000001"],
+                             "base_url": api.url})
+    col = MetaCollector("s", cfg.sources["s"], cfg)
+    b1 = col.poll({})
+    assert [(p.id, p.parent_id, p.rule, p.author) for p in b1.posts] == [
+        ("200_301", None, "Doliprane", "Alex Example"), ("200_303", "200_301", None, "Sam Example")]
+    assert b1.posts[0].company_owned and b1.posts[0].thread_id == "100000000000001_200"
+    assert len(b1.errors) == 1 and "200_302" in b1.errors[0]
+    assert b1.cursor["accounts"]["100000000000001"]["since"] == 1715590800
+    b2 = MetaCollector("s", cfg.sources["s"], cfg).poll(b1.cursor)
+    assert b2.posts == [] and b2.wait_seconds == 7 * 60
+    assert b2.cursor["accounts"] == b1.cursor["accounts"]  # nothing advanced while throttled
+    api.assert_played()
+    assert all(r["headers"]["Authorization"] == "Bearer fake-page-token" for r in api.requests)
+    assert all("access_token" not in r["query"] for r in api.requests)
+
+
+@pytest.mark.parametrize("api", [[
+    {"request": {"path": "/v21.0/17841400000000001/media"},
+     "response": {"body": {"data": [{"id": "17900000000000001", "timestamp": "2024-05-13T08:00:00+0000",
+                                     "permalink": "https://www.instagram.com/p/AbCdEf/"}]}}},
+    {"request": {"path": "/v21.0/17900000000000001/comments"},
+     "response": {"body": {"data": [{"id": "17850000000000001", "text": "zentravir made me dizzy",
+                                     "username": "ig_user_1", "timestamp": "2024-05-13T09:00:00+0000"}]}}},
+    {"request": {"path": "/v21.0/17841400000000001/media"},
+     "response": {"status": 400, "body": {"error": {"message": "Error validating access token: Session has expired",
+                                                    "type": "OAuthException", "code": 190, "error_subcode": 463}}}},
+]], indirect=True)
+def test_instagram_and_expired_token(api: FakeApi, base_config: dict[str, Any],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PVWATCH_META_ACCESS_TOKEN", "fake-page-token")
+    cfg = _cfg(base_config, {"type": "meta", "platform": "instagram", "accounts": ["17841400000000001"],
+                             "base_url": api.url})
+    col = MetaCollector("s", cfg.sources["s"], cfg)
+    [p] = col.poll({}).posts
+    assert (p.platform, p.author, p.rule, p.url) == ("instagram", "ig_user_1", "Zentravir",
+                                                     "https://www.instagram.com/p/AbCdEf/")
+    with pytest.raises(CollectorError, match="expired"):
+        col.poll({})
+    api.assert_played()
+
+
+@pytest.mark.parametrize("api", [[
+    {"request": {"method": "POST", "path": "/v21.0/200_301", "query": {"is_hidden": "true"}},
+     "response": {"body": {"success": True}}},
+    {"request": {"method": "DELETE", "path": "/v21.0/17850000000000001"}, "response": {"body": {"success": True}}},
+    {"request": {"method": "POST", "path": "/comments/setModerationStatus",
+                 "query": {"id": "UgzT1", "moderationStatus": "heldForReview"}},
+     "response": {"status": 204}},
+    {"request": {"method": "POST", "path": "/v21.0/200_999", "query": {"is_hidden": "true"}},
+     "response": {"status": 400, "body": {"error": {"message": "(#10) Permission denied", "type": "OAuthException",
+                                                    "code": 10}}}},
+]], indirect=True)
+def test_meta_and_youtube_actions(api: FakeApi, base_config: dict[str, Any],
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PVWATCH_META_ACCESS_TOKEN", "fake-page-token")
+    monkeypatch.setenv("PVWATCH_YOUTUBE_OAUTH_TOKEN", "fake-oauth")
+    base_config["sources"] = {
+        "fb": {"type": "meta", "platform": "facebook", "accounts": ["1"], "base_url": api.url},
+        "yt": {"type": "youtube", "channels": ["UC1"], "base_url": api.url},
+    }
+    cfg = parse_config(base_config)
+    fb = Post(platform="facebook", id="200_301", text="x")
+    assert get_actions(cfg, "facebook").hide(fb).dry_run and not api.requests
+    assert get_actions(cfg, "facebook", dry_run=False).hide(fb).ok
+    assert get_actions(cfg, "instagram", dry_run=False).remove(Post(platform="instagram", id="17850000000000001",
+                                                                    text="x")).ok
+    res = get_actions(cfg, "youtube", dry_run=False).hide(Post(platform="youtube", id="UgzT1", text="x"))
+    assert res.ok and "heldForReview" in res.message
+    denied = get_actions(cfg, "facebook", dry_run=False).hide(Post(platform="facebook", id="200_999", text="x"))
+    assert not denied.ok and "permission" in denied.message
+    api.assert_played()
+    assert api.requests[2]["headers"]["Authorization"] == "Bearer fake-oauth"
