@@ -84,7 +84,6 @@ def register(app: typer.Typer) -> None:
                                    for e in exs]
         if from_decisions:
             from moderation.decisions import labelled_examples
-
             from pvwatch.storage import open_store
 
             with open_store(cfg) as store:
