@@ -68,6 +68,8 @@ def collector_payload(cp: Checkpoint, event: str, rule: str, base_url: str, now:
         "last_success": _iso(cp.last_success),
         "minutes_since_success": round(minutes, 1) if minutes is not None else None,
         "error_count": cp.error_count,
+        "failing": cp.failing,  # its latest poll failed (else it is stuck without errors)
+        "last_error_at": _iso(cp.last_error_at),
         "link": base_url.rstrip("/") + "/",
     }
 
@@ -86,7 +88,8 @@ def title(p: dict[str, Any]) -> str:
     if event == "case_overdue":
         return f"PV case {p.get('case_id')} OVERDUE ({p.get('days_left')} days): {products}"
     if event == "collector_stopped":
-        return f"Collector {p.get('source')} stopped (last success {p.get('last_success') or 'never'})"
+        why = "failing" if p.get("failing") else "no error"
+        return f"Collector {p.get('source')} stopped, {why} (last success {p.get('last_success') or 'never'})"
     return f"pvwatch {event}"
 
 

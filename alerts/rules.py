@@ -53,8 +53,10 @@ def match_case(rule: Rule, case: Case, now: datetime) -> bool:
 
 
 def collector_stopped(rule: Rule, cp: Checkpoint, now: datetime) -> bool:
-    """A source that has succeeded before and not since `stopped_after_minutes` (never-started ones are the
-    health page's business: they have no last success to measure from)."""
+    """A source that has succeeded before and not since `stopped_after_minutes`, whether its polls fail
+    (`cp.failing`: last_error_at newer than last_success, the health page's "failing") or it is stuck without
+    errors ("stale"). A failure newer than a recent success ("degraded") is not an outage yet. Measured from
+    the last success only, like the health page; never-started ones have nothing to measure from."""
     if rule.on != "collector_stopped" or rule.stopped_after_minutes is None or cp.last_success is None:
         return False
     return now - as_utc(cp.last_success) >= timedelta(minutes=rule.stopped_after_minutes)

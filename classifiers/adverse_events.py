@@ -43,10 +43,11 @@ def load_scorer(path: Path | None) -> Scorer:
 class AdverseEventClassifier:
     def __init__(self, layers: Layers, scorer: Scorer, threshold: float = 0.35,
                  languages: Sequence[str] = ("fr", "en"), transformer: Any | None = None,
-                 transformer_weight: float = 0.5) -> None:
+                 transformer_weight: float = 0.5, lang_thresholds: dict[str, float] | None = None) -> None:
         self.layers = layers
         self.scorer = scorer
         self.threshold = threshold
+        self.lang_thresholds = dict(lang_thresholds or {})  # per-language overrides ([classifiers] ae_threshold_fr)
         self.languages = tuple(languages)
         self.transformer = transformer
         self.transformer_weight = transformer_weight
@@ -69,8 +70,13 @@ class AdverseEventClassifier:
                 raise ConfigError("classifiers.transformer.model", f"{tpath} is not a directory",
                                   "point it at a local Hugging Face checkpoint, or leave it empty")
             transformer = TransformerScorer.load(tpath)
+        by_lang = {"fr": c.ae_threshold_fr} if c.ae_threshold_fr is not None else {}
         return cls(Layers(cfg.products, c.languages), load_scorer(path), c.ae_threshold, c.languages,
-                   transformer, c.transformer.weight)
+                   transformer, c.transformer.weight, by_lang)
+
+    def threshold_for(self, lang: str | None) -> float:
+        """The decision threshold of a post in `lang`: its per-language override, else `threshold`."""
+        return self.lang_thresholds.get(lang or "", self.threshold)
 
     @property
     def model_name(self) -> str:
@@ -120,7 +126,8 @@ class AdverseEventClassifier:
         reactions = list(dict.fromkeys(m.canonical for m in ev.affirmed))
         return Analysis(
             adverse_event=AdverseEvent(
-                decision=score >= self.threshold, score=round(score, 4), evidence=spans, subject=ev.subject,
+                decision=score >= self.threshold_for(ev.lang), score=round(score, 4), evidence=spans,
+                subject=ev.subject,
                 negated=bool(ev.reactions) and not ev.affirmed, hypothetical=ev.context.hypothetical,
             ),
             products=products,

@@ -72,6 +72,9 @@ def register(app: typer.Typer) -> None:
         recall: float = typer.Option(0.8, "--recall", help="Recall the threshold is chosen for (out-of-fold)."),
         transformer: Path = typer.Option(None, "--transformer", help="Fine-tune this local HF checkpoint instead."),
         epochs: int = typer.Option(2, "--epochs", help="Transformer epochs."),
+        max_length: int = typer.Option(128, "--max-length", help="Transformer: tokens per post (64 fits a tweet)."),
+        neg_per_pos: float = typer.Option(None, "--neg-per-pos",
+                                          help="Transformer: negatives sampled per positive each epoch (default all)."),
         config: Path = typer.Option(Path("config.toml"), "--config", "-c", envvar="PVWATCH_CONFIG", help=CFG_HELP),
     ) -> None:
         """Train an adverse-event model; prints the recall-first threshold to put in [classifiers] ae_threshold."""
@@ -94,7 +97,7 @@ def register(app: typer.Typer) -> None:
         if transformer is not None:
             from classifiers.ae.transformer import fine_tune
 
-            fine_tune(transformer, examples, out, epochs=epochs)
+            fine_tune(transformer, examples, out, epochs=epochs, max_length=max_length, neg_per_pos=neg_per_pos)
             typer.echo(f"wrote {out}; set [classifiers.transformer] model = \"{out}\"")
             return
         if with_default_data:
@@ -120,7 +123,8 @@ def register(app: typer.Typer) -> None:
         label_column: str = typer.Option(None, "--label-column"),
         lang: str = typer.Option(None, "--lang"),
         model: Path = typer.Option(None, "--model", help="Model directory (default: classifiers.model_path)."),
-        threshold: float = typer.Option(None, "--threshold", help="Default: [classifiers] ae_threshold."),
+        threshold: float = typer.Option(None, "--threshold",
+                                        help="Default: [classifiers] ae_threshold (ae_threshold_fr for French)."),
         as_json: bool = typer.Option(False, "--json"),
         config: Path = typer.Option(Path("config.toml"), "--config", "-c", envvar="PVWATCH_CONFIG", help=CFG_HELP),
     ) -> None:
@@ -132,18 +136,23 @@ def register(app: typer.Typer) -> None:
         if model is not None:
             cfg.classifiers.model_path = str(model.resolve())
         clf = AdverseEventClassifier.from_config(cfg)
-        t = clf.threshold if threshold is None else threshold
+        if threshold is not None:  # one threshold for every language
+            clf.threshold, clf.lang_thresholds = threshold, {}
+        t = clf.threshold
         results = {}
         for path, exs in _corpora(corpus, fmt, text_column, label_column, lang):
             if not exs:
                 raise PvwatchError(f"{path}: no labelled example read; check --format and the column options")
-            scores = clf.scores(clf.evidence([e.text for e in exs], [e.lang for e in exs]))
-            rep = evaluate([e.label for e in exs], [s >= t for s in scores])
+            evs = clf.evidence([e.text for e in exs], [e.lang for e in exs])
+            rep = evaluate([e.label for e in exs], [s >= clf.threshold_for(ev.lang)
+                                                    for s, ev in zip(clf.scores(evs), evs, strict=True)])
             results[str(path)] = rep.as_dict()
             if not as_json:
+                extra = "".join(f" ({lg}: {v:g})" for lg, v in clf.lang_thresholds.items())
                 typer.echo(f"{path}  n={len(exs)} positives={sum(e.label for e in exs)}  model={clf.model_name} "
-                           f"threshold={t:g}")
+                           f"threshold={t:g}{extra}")
                 typer.echo(f"  precision {rep.precision:.3f}  recall {rep.recall:.3f}  F1 {rep.f1:.3f}")
                 typer.echo(confusion_table(rep))
         if as_json:
-            typer.echo(json.dumps({"threshold": t, "model": clf.model_name, "corpora": results}, indent=2))
+            typer.echo(json.dumps({"threshold": t, "lang_thresholds": clf.lang_thresholds, "model": clf.model_name,
+                                   "corpora": results}, indent=2))

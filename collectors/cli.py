@@ -39,7 +39,8 @@ def register(app: typer.Typer) -> None:
             lag = "" if r["lag_seconds"] is None else f"{r['lag_seconds']:.0f}"
             # Text(): error messages may contain platform text; never let them become rich markup
             table.add_row(r["name"], str(r["type"] or ""), r["status"], r["last_success"] or "-", lag,
-                          str(r["error_count"]), str(r["collected"]), Text((r["last_error"] or "")[:80]))
+                          str(r["error_count"]), str(r["collected"]),
+                          Text(f"{r['last_error_at'] or ''} {(r['last_error'] or '')[:80]}".strip()))
         Console().print(table)
 
     @app.command()

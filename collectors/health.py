@@ -1,9 +1,12 @@
 """Source health from the store's checkpoints, for `pvwatch sources` and the UI.
 
-status: "never_run" (no checkpoint yet), "failing" (errors and no success, or errors and no success for
-`stale_after` seconds), "stale" (no error but no success for `stale_after` seconds: a stuck source), "ok".
-A checkpoint does not record when its last error happened, so a source failing for less than `stale_after`
-after a success still shows "ok" with a growing error_count.
+status, from the checkpoint's last success and last error time (`Checkpoint.failing`: the latest poll failed):
+- "never_run": no checkpoint, or neither success nor error yet;
+- "degraded": the latest poll failed but the source succeeded within `stale_after` seconds (backing off);
+- "failing": the latest poll failed and no success for `stale_after` seconds, or it never succeeded;
+- "stale": no error since the last success, but no success for `stale_after` seconds (a stuck source);
+- "ok".
+Checkpoints written before `last_error_at` existed keep the old rule: errors plus no recent success is failing.
 """
 
 from __future__ import annotations
@@ -11,17 +14,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pvwatch.models import utcnow
+from pvwatch.models import as_utc, utcnow
 
 if TYPE_CHECKING:
     from pvwatch.config import Config
-    from pvwatch.storage.base import Store
+    from pvwatch.storage.base import Checkpoint, Store
 
 
 def health_report(store: Store, cfg: Config | None = None, stale_after: float | None = None,
                   now: datetime | None = None) -> list[dict[str, Any]]:
     """One row per configured or checkpointed source: name, type, last_success, lag_seconds, error_count,
-    last_error, collected, status."""
+    last_error, last_error_at, collected, status."""
     now = now or utcnow()
     stale = stale_after if stale_after is not None else max(600.0, 10 * (cfg.pipeline.poll_seconds if cfg else 30))
     cps = {cp.source: cp for cp in store.checkpoints.all()}
@@ -36,17 +39,21 @@ def health_report(store: Store, cfg: Config | None = None, stale_after: float | 
             "last_success": cp.last_success.isoformat() if cp and cp.last_success else None,
             "lag_seconds": cp.lag_seconds if cp else None, "error_count": cp.error_count if cp else 0,
             "last_error": cp.last_error if cp else None, "collected": cp.collected if cp else 0,
+            "last_error_at": cp.last_error_at.isoformat() if cp and cp.last_error_at else None,
         }
         row["status"] = _status(cp, now, stale)
         rows.append(row)
     return rows
 
 
-def _status(cp: Any, now: datetime, stale: float) -> str:
+def _status(cp: Checkpoint | None, now: datetime, stale: float) -> str:
     if cp is None:
         return "never_run"
     if cp.last_success is None:
-        return "failing" if cp.error_count else "never_run"
-    if (now - cp.last_success).total_seconds() > stale:
-        return "failing" if cp.last_error else "stale"
+        return "failing" if cp.error_count or cp.last_error_at else "never_run"
+    too_long = (now - as_utc(cp.last_success)).total_seconds() > stale
+    if cp.failing:
+        return "failing" if too_long else "degraded"
+    if too_long:
+        return "failing" if cp.last_error and cp.last_error_at is None else "stale"
     return "ok"

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from pvwatch.models import AuditRecord
+from pvwatch.models import AuditRecord, Item
 from pvwatch.storage.base import Store
 
 # Review state only: the post text and analysis are facts from the platform, not reviewer changes,
@@ -36,3 +36,10 @@ def record(
     return store.audit.append(
         AuditRecord(actor=actor, action=action, entity=entity, entity_id=entity_id, before=before, after=after)
     )
+
+
+def save_item(store: Store, actor: str, action: str, before: Item, changed: Item) -> Item:
+    """Save a reviewer's change to an item together with its audit record (`Store.update_audited`)."""
+    snap = item_snapshot(before)
+    return store.update_audited(changed, lambda saved: AuditRecord(
+        actor=actor, action=action, entity="item", entity_id=before.key, before=snap, after=item_snapshot(saved)))

@@ -67,6 +67,7 @@ class TransformerConfig(_Section):
 class ClassifiersConfig(_Section):
     languages: list[str] = Field(default_factory=lambda: ["fr", "en"])
     ae_threshold: float = Field(default=0.35, ge=0.0, le=1.0)
+    ae_threshold_fr: float | None = Field(default=None, ge=0.0, le=1.0)  # French posts; None: ae_threshold
     model_path: str = ""  # empty: the model built by `make model` inside classifiers/
     personal_data: bool = True
     pd_threshold: float = Field(default=0.5, ge=0.0, le=1.0)

@@ -139,7 +139,8 @@ class Pipeline:
         cp.cursor = batch.cursor
         cp.last_success = now
         cp.collected += len(batch.posts)
-        cp.last_error = batch.errors[-1] if batch.errors else cp.last_error
+        if batch.errors:  # skipped malformed items: the poll itself succeeded (same timestamp, not "failing")
+            cp.last_error, cp.last_error_at = batch.errors[-1], now
         cp.error_count += len(batch.errors)
         newest = max((p.created_at for p in batch.posts if p.created_at), default=None)
         if newest is not None:
@@ -160,6 +161,7 @@ class Pipeline:
         self.stats.errors += 1
         cp.error_count += 1
         cp.last_error = message[:500]
+        cp.last_error_at = utcnow()
         self.store.checkpoints.save(cp)
         delay = backoff_seconds(state.failures)
         state.next_at = time.monotonic() + delay

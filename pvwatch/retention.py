@@ -86,18 +86,20 @@ def purge(store: Store, cfg: RetentionConfig, *, now: datetime | None = None, dr
             if _age_from(item) < long and item.post.text != ANONYMISED:
                 report.anonymised.append(item.key)
                 if not dry_run:
-                    store.items.update(anonymise(item))
-                    _audit(store, actor, "retention.anonymise", item, report.run_id,
-                           f"PV-linked item older than {cfg.ae_years} years")
+                    with store.transaction():  # audit first: without transactions a crash leaves no unaudited change
+                        _audit(store, actor, "retention.anonymise", item, report.run_id,
+                               f"PV-linked item older than {cfg.ae_years} years")
+                        store.items.update(anonymise(item))
         elif pending_pv_review(item):
             if as_utc(item.post.collected_at) < short:
                 report.kept_pending_review.append(item.key)
         elif as_utc(item.post.collected_at) < short:
             report.deleted.append(item.key)
             if not dry_run:
-                store.items.delete(item.key)
-                _audit(store, actor, "retention.delete", item, report.run_id,
-                       f"non-AE item older than {cfg.non_ae_days} days")
+                with store.transaction():
+                    _audit(store, actor, "retention.delete", item, report.run_id,
+                           f"non-AE item older than {cfg.non_ae_days} days")
+                    store.items.delete(item.key)
     if not dry_run:
         store.audit.append(AuditRecord(actor=actor, action="retention.purge", entity="retention",
                                        entity_id=report.run_id, after={**report.counts(),
@@ -124,8 +126,9 @@ def erase_author(store: Store, matches: Callable[[Item], bool], subject_ref: str
             continue
         report.deleted.append(item.key)
         if not dry_run:
-            store.items.delete(item.key)
-            _audit(store, actor, "privacy.erase.delete", item, report.run_id, "erasure request (GDPR Art. 17)")
+            with store.transaction():
+                _audit(store, actor, "privacy.erase.delete", item, report.run_id, "erasure request (GDPR Art. 17)")
+                store.items.delete(item.key)
     if not dry_run:
         store.audit.append(AuditRecord(actor=actor, action="privacy.erase", entity="subject",
                                        entity_id=subject_ref, after={**report.counts(), "run_id": report.run_id}))

@@ -159,3 +159,27 @@ def test_build_model_without_shared_data_leaves_the_model_untouched(tmp_path: Pa
     assert proc.returncode == 1
     assert "not found" in proc.stderr and "left untouched" in proc.stderr
     assert {p.name: p.read_bytes() for p in DEFAULT_MODEL_DIR.iterdir()} == before
+
+
+def test_french_threshold_overrides_the_default_for_french_posts() -> None:
+    cfg = parse_config({"classifiers": {"ae_threshold": 0.35, "ae_threshold_fr": 0.99}})
+    clf = AdverseEventClassifier.from_config(cfg)
+    assert clf.threshold_for("fr") == 0.99 and clf.threshold_for("en") == 0.35 and clf.threshold_for(None) == 0.35
+    fr, en = clf.analyze_many(["J'ai pris du Levothyrox et depuis j'ai des palpitations",
+                               "Started levothyroxine, now terrible headaches"], ["fr", "en"])
+    assert fr.adverse_event is not None and en.adverse_event is not None
+    assert fr.adverse_event.score < 0.99 and not fr.adverse_event.decision
+    assert en.adverse_event.decision
+    assert AdverseEventClassifier.from_config(parse_config({})).lang_thresholds == {}  # unset: one threshold
+    with pytest.raises(ConfigError, match="ae_threshold_fr"):
+        parse_config({"classifiers": {"ae_threshold_fr": 1.5}})
+
+
+def test_group_folds_keep_copies_together() -> None:
+    from classifiers.ae.training import group_folds
+
+    texts = [f"t{i}" for i in range(30)] * 3  # our data is repeated OWN_WEIGHT times
+    labels = [i % 3 == 0 for i in range(30)] * 3
+    f = group_folds(labels, texts, 3, 13)
+    assert all(f[i] == f[i + 30] == f[i + 60] for i in range(30))
+    assert sorted({f[i] for i in range(30)}) == [0, 1, 2]

@@ -132,3 +132,19 @@ def test_readers(tmp_path: Path) -> None:
     assert [(e.label, "nausea" in e.text) for e in read_corpus(lib)] == [(True, True), (False, False)]
     with pytest.raises(CorpusError, match="no column"):
         read_corpus(tmp_path / "c.csv", label_col="nope")
+
+
+def test_eval_applies_the_french_threshold_unless_one_is_given(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("[classifiers]\npersonal_data = false\nae_threshold = 0.35\nae_threshold_fr = 1.0\n",
+                   encoding="utf-8")
+    corpus = tmp_path / "fr.jsonl"
+    corpus.write_text(json.dumps({"text": "Depuis le Levothyrox j'ai des vertiges et des nausées", "label": 1,
+                                  "lang": "fr"}) + "\n", encoding="utf-8")
+    r = runner.invoke(app, ["eval", "--corpus", str(corpus), "--json", "-c", str(cfg)])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    assert doc["lang_thresholds"] == {"fr": 1.0} and doc["corpora"][str(corpus)]["tp"] == 0  # 1.0: nothing passes
+    r = runner.invoke(app, ["eval", "--corpus", str(corpus), "--json", "--threshold", "0.01", "-c", str(cfg)])
+    doc = json.loads(r.output)
+    assert doc["lang_thresholds"] == {} and doc["corpora"][str(corpus)]["tp"] == 1  # --threshold: one for all

@@ -67,3 +67,36 @@ def test_missing_checkpoint_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(TransformerError, match="not a loadable"):
         TransformerScorer.load(tmp_path / "empty")
+
+
+def test_epoch_sample_keeps_every_positive_and_caps_negatives() -> None:
+    import random
+
+    from classifiers.ae.transformer import class_weights, epoch_sample
+
+    labels = [True] * 5 + [False] * 100
+    a = epoch_sample(labels, 2.0, random.Random(0))
+    b = epoch_sample(labels, 2.0, random.Random(0))
+    assert a == b  # deterministic for a seed
+    assert set(range(5)) <= set(a) and len(a) == 15 and len(set(a)) == 15
+    assert sorted(epoch_sample(labels, None, random.Random(0))) == list(range(105))  # no cap: every example
+    assert sorted(epoch_sample(labels, 50.0, random.Random(0))) == list(range(105))  # cap above what exists
+    assert class_weights(10, 30) == [40 / 60, 40 / 20]
+
+
+def test_max_length_and_sampling_are_recorded_and_used(tmp_path: Path) -> None:
+    import json
+
+    base = tiny_bert(tmp_path)
+    examples = [Example(t, True) for t in POS] + [Example(t, False) for t in NEG] * 5
+    out = fine_tune(base, examples, tmp_path / "tuned", epochs=2, lr=1e-3, batch_size=4, max_length=8,
+                    neg_per_pos=2.0, max_steps=3)
+    settings = json.loads((out / "pvwatch_transformer.json").read_text(encoding="utf-8"))
+    assert settings["max_length"] == 8 and settings["neg_per_pos"] == 2.0 and settings["steps"] == 3
+    scorer = TransformerScorer.load(out)
+    assert scorer.max_length == 8
+    texts = [POS[0], NEG[0] + " " + NEG[1], POS[2]]
+    together = scorer.score(texts)  # batched after sorting by length: results come back in input order
+    assert together == pytest.approx([scorer.score([t])[0] for t in texts], abs=1e-5)
+    # A checkpoint without the settings file (any plain HF directory) keeps the default length.
+    assert TransformerScorer.load(base).max_length == 128

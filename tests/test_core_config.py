@@ -92,3 +92,33 @@ def test_init_writes_the_template(tmp_path: Path) -> None:
     assert load_config(out).products
     again = runner.invoke(app, ["init", str(out)])
     assert again.exit_code == 1 and "--force" in again.output
+
+
+def _template_keys() -> list[tuple[str, str]]:
+    """(section without brackets, `sources.NAME` for any source; key) for every active key of config.toml."""
+    import tomllib
+
+    out: list[tuple[str, str]] = []
+
+    def walk(table: dict, path: str) -> None:  # type: ignore[type-arg]
+        for key, value in table.items():
+            if isinstance(value, dict):
+                walk(value, "sources.NAME" if path == "sources" else f"{path}.{key}".lstrip("."))
+            elif isinstance(value, list) and value and isinstance(value[0], dict):
+                for row in value:
+                    out.extend((key, k) for k in row)
+            else:
+                out.append((path, key))
+
+    walk(tomllib.loads((REPO / "config.toml").read_text(encoding="utf-8")), "")
+    return sorted(set(out))
+
+
+def test_every_template_key_is_in_configuration_docs() -> None:
+    doc = (REPO / "docs" / "configuration.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip().strip("`[]"): line for line in doc.splitlines() if line.startswith("| `[")}
+    keys = _template_keys()
+    assert ("storage.elasticsearch", "lease_seconds") in keys and ("products", "name") in keys
+    missing = [f"[{section}] {key}" for section, key in keys
+               if section not in rows or f"`{key}`" not in rows[section]]
+    assert not missing, f"docs/configuration.md does not document: {', '.join(missing)}"

@@ -180,3 +180,19 @@ def test_logout_kills_the_session(ui) -> None:  # type: ignore[no-untyped-def]
     replay = TestClient(app)
     replay.cookies.set("pvwatch_session", cookie)
     assert replay.get("/queue", follow_redirects=False).status_code == 303
+
+
+def test_dashboard_shows_collector_health_as_a_table(ui) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from pvwatch.storage.base import Checkpoint
+
+    app, store = ui
+    store.checkpoints.save(Checkpoint("reddit-fr", last_success=datetime.now(UTC), collected=12, lag_seconds=90.0))
+    store.checkpoints.save(Checkpoint("x-stream", error_count=3, last_error="<b>403</b> access tier"))
+    dash = login(app, "admin").get("/dashboard").text
+    table = dash[dash.index('id="collector-health"'):]
+    assert re.search(r"<td>reddit-fr</td><td><strong>ok</strong></td>", table)
+    assert re.search(r"<td>x-stream</td><td><strong>failing</strong></td>", table)
+    assert "1.5 min" in table and "&lt;b&gt;403&lt;/b&gt; access tier" in table and "<b>403" not in table
+    assert "{'name'" not in dash  # no raw dict dump

@@ -131,3 +131,67 @@ def test_presidio_analyzer_engine_uses_our_recognizers() -> None:
     res = engine.analyze("appelez le 06.12.34.56.78", language="fr", entities=["PHONE"])
     assert [(r.entity_type, r.start, r.end) for r in res] == [("PHONE", 11, 25)]
     assert res[0].score >= 0.5
+
+
+@pytest.mark.parametrize("text", [
+    "J'ai pris 500 mg 2 fois par jour du 12/05/2023 au 15/06/2023, 3 boîtes de 30 comprimés.",
+    "Took 2 x 500 mg, 3 times a day since 2023-05-12; 1 000 000 people take it, call it 1.5 mg/kg.",
+    "Lot 123456789, expiry 05/2026, 28 tablets of 0.125 mg.",
+])
+def test_doses_counts_dates_are_not_phones(det: PersonalDataDetector, text: str) -> None:
+    assert [text[f.start:f.end] for f in det.detect(text) if f.type == "PHONE"] == []
+
+
+def test_english_post_end_to_end(det: PersonalDataDetector) -> None:
+    text = ("Hi, my name is Ann Lee. My son Tom got a rash from Amoxil. Dr. Hannah Weiss said to stop. "
+            "Call me at (555) 123-4567 ext. 12 or reach me at 555 1234.")
+    got = {(f.type, text[f.start:f.end]) for f in det.detect(text, "en")}
+    assert {("PERSON", "Ann Lee"), ("PERSON", "Tom"), ("PERSON", "Hannah Weiss"),
+            ("PHONE", "(555) 123-4567 ext. 12"), ("PHONE", "555 1234")} <= got
+    assert not any(t == "PERSON" and v == "Amoxil" for t, v in got)
+
+
+SPECIAL_TEXTS = [
+    "mon fils est diabétique et je suis musulmane, syndiquée à la CGT",
+    "I was diagnosed with epilepsy; my wife is Catholic and I'm a union member",
+    "je suis lesbienne et je vote pour les verts, moi je suis de gauche",
+    "my doctor ignored a Black woman like me; my boyfriend and I came out",
+    "Le diabète est une maladie. Le ramadan commence.",
+]
+
+
+@pytest.mark.parametrize("text", SPECIAL_TEXTS)
+def test_one_pass_special_categories_find_what_each_recognizer_finds(det: PersonalDataDetector, text: str) -> None:
+    """The detector runs the six special-category lists as one regex; same findings as one pass each."""
+    one_pass = {(r.entity_type, r.start, r.end, r.score) for r in det._special.scan(text, text.lower())}
+    each = {(r.entity_type, r.start, r.end, r.score) for rec in det._special.recognizers for r in rec.scan(text)}
+    assert one_pass == each
+
+
+@pytest.mark.parametrize("alternatives", [
+    ["cancer", "chimio", "covid", "diabete", "c"],
+    [r"diab[ée]t(?:e|ique)s?", r"[ée]pilepsie", r"\ber\b", "asthme", "asthmatique", "a?b", "hiv(?:\\+| positive)?"],
+    ["my name is", "my name's", "name(?: is| ?:)", "nom ?:"],
+])
+def test_factored_alternation_matches_like_the_plain_one(alternatives: list[str]) -> None:
+    import re
+
+    from classifiers.personal_data.recognizers._base import factor_alternatives
+
+    plain, factored = re.compile("|".join(alternatives)), re.compile(factor_alternatives(alternatives))
+    text = ("le cancer et la chimio, covid, diabète diabétiques épilepsie er asthmatique ab b hiv+ hiv positive "
+            "my name is my name's name: nom : c")
+    assert {m.span() for m in plain.finditer(text)} == {m.span() for m in factored.finditer(text)}
+
+
+def test_redact_import_does_not_load_presidio() -> None:
+    """The web UI and the CLI only redact stored findings: importing redact must not pay for Presidio/spaCy."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from classifiers.personal_data.redact import redact_for_role; "
+            "from classifiers.personal_data import redact_for_role as r2; "
+            "assert r2 is redact_for_role; "
+            "print(sorted(m for m in ('presidio_analyzer', 'spacy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

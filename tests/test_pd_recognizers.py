@@ -41,6 +41,26 @@ CASES = [
     ("IntlPhoneRecognizer", "office (602)272-9781 today", ["(602)272-9781"]),
     ("IntlPhoneRecognizer", "text 618-226-1460", ["618-226-1460"]),
     ("IntlPhoneRecognizer", "I took 200 mg for 12 days in 2023", []),
+    # North American layouts, +1, extensions; context words before, labels after
+    ("IntlPhoneRecognizer", "call me at (555) 123-4567", ["(555) 123-4567"]),
+    ("IntlPhoneRecognizer", "555-123-4567", ["555-123-4567"]),
+    ("IntlPhoneRecognizer", "555.123.4567", ["555.123.4567"]),
+    ("IntlPhoneRecognizer", "+1 555 123 4567", ["+1 555 123 4567"]),
+    ("IntlPhoneRecognizer", "+1-555-123-4567", ["+1-555-123-4567"]),
+    ("IntlPhoneRecognizer", "office (555) 123-4567 ext. 204", ["(555) 123-4567 ext. 204"]),
+    ("IntlPhoneRecognizer", "tel 555 1234 x204", ["555 1234 x204"]),
+    ("IntlPhoneRecognizer", "reach me at 555 1234", ["555 1234"]),
+    ("IntlPhoneRecognizer", "my cell is 2125551234", ["2125551234"]),
+    ("IntlPhoneRecognizer", "they are not answering at 44-12-34-56", ["44-12-34-56"]),
+    ("IntlPhoneRecognizer", "781 2204 office", ["781 2204"]),
+    ("IntlPhoneRecognizer", "2125551234-Fax", ["2125551234"]),
+    # doses, counts, dates and other ids are not phones, even next to a context word
+    ("IntlPhoneRecognizer", "I took 2 x 500 mg 3 times a day", []),
+    ("IntlPhoneRecognizer", "call me, 1 000 000 people took it", []),
+    ("IntlPhoneRecognizer", "call me on 12-05-2023", []),
+    ("IntlPhoneRecognizer", "His social security number is 853-37-1694", []),
+    ("IntlPhoneRecognizer", "my account number is 1234 5678 90", []),
+    ("IntlPhoneRecognizer", "2125551234 tablets", []),
     # NIR: key = 97 - (13 digits mod 97), Corsica 2A -> 19 and 2B -> 18
     ("FrNirRecognizer", "mon numéro 2 69 05 49 588 157 80", ["2 69 05 49 588 157 80"]),
     ("FrNirRecognizer", "NIR 269054958815780", ["269054958815780"]),
@@ -48,6 +68,12 @@ CASES = [
     ("FrNirRecognizer", "Bastia 2 92 05 2B 045 012 26", ["2 92 05 2B 045 012 26"]),
     ("FrNirRecognizer", "commande 978012312345699", []),  # sex digit 9: not a NIR
     ("FrNirRecognizer", "colis 1 78 15 75 123 456 99", []),  # month 15 does not exist, key wrong
+    ("FrNirRecognizer", "ref 3 84 12 75 123 456 38", ["3 84 12 75 123 456 38"]),  # temporary (3), wrong key
+    ("FrNirRecognizer", "ref 1 24 49 75 123 456 99", []),  # month 49 does not exist
+    ("FrNirRecognizer", "ref 1 84 12 00 123 456 99", []),  # department 00 does not exist
+    ("FrNirRecognizer", "tableau 29 241 876 532 98 90", []),  # not grouped as a NIR is written, no context
+    ("FrNirRecognizer", "NIR : 29 241 876 532 98 90", ["29 241 876 532 98 90"]),  # said to be one
+    ("FrNirRecognizer", "numéro de sécu 1 84 12 75 123 456 00", ["1 84 12 75 123 456 00"]),  # one span only
     # IBAN mod 97
     ("IbanRecognizer", "IBAN FR76 3000 6000 0112 3456 7890 189", ["FR76 3000 6000 0112 3456 7890 189"]),
     ("IbanRecognizer", "DE89370400440532013000", ["DE89370400440532013000"]),
@@ -98,6 +124,32 @@ CASES = [
     ("PersonRecognizer", "Le Levothyrox me fatigue. Normal ?", []),
     ("PersonRecognizer", "hospitalisée à l'Hôpital Robert Debré", []),
     ("PersonRecognizer", "Will this pass? May be.", []),
+    # English cues: introductions, greetings, signatures, titles, 'contact X', possessives, reporting verbs
+    ("PersonRecognizer", "my name is Ann Lee", ["Ann Lee"]),
+    ("PersonRecognizer", "my name is jessica", ["jessica"]),
+    ("PersonRecognizer", "my name is not important", []),
+    ("PersonRecognizer", "Dear Sarah, thank you", ["Sarah"]),
+    ("PersonRecognizer", "Hi Bartek, thanks for the reply", ["Bartek"]),
+    ("PersonRecognizer", "Thanks for reading\n-- Julia Novak", ["Julia Novak"]),
+    ("PersonRecognizer", "please contact Dr. Hannah Weiss", ["Hannah Weiss"]),
+    ("PersonRecognizer", "contact Maria Lopez for details", ["Maria Lopez"]),
+    ("PersonRecognizer", "I'm Julia and I take Levothyrox", ["Julia"]),
+    ("PersonRecognizer", "Peter's daughter has a rash", ["Peter"]),
+    ("PersonRecognizer", "the film was directed by Tomasz Wrona", ["Tomasz Wrona"]),
+    ("PersonRecognizer", "I spoke with Petrović today", ["Petrović"]),  # surname ending, Latin Extended-A
+    ("PersonRecognizer", "Emma lives in Lyon", ["Emma"]),
+    # a found name's later mentions, and names listed with it
+    ("PersonRecognizer", "Dr Anna Berg called. Berg said to stop", ["Anna Berg", "Berg"]),
+    ("PersonRecognizer", "We met Sarah Jones and Okafor yesterday", ["Sarah Jones", "Okafor"]),
+    # places, organisations, nationalities and common words are not names
+    ("PersonRecognizer", "I live in New Zealand", []),
+    ("PersonRecognizer", "I work for Acme Solutions", []),
+    ("PersonRecognizer", "Thanks Pfizer for nothing", []),
+    ("PersonRecognizer", "I'm Tired of this", []),
+    ("PersonRecognizer", "I'm French", []),
+    ("PersonRecognizer", "The Princess Royal visited", []),
+    ("PersonRecognizer", "We moved to 14 Henry Park", []),
+    ("PersonRecognizer", "Meet me at Julia Street 12", []),
     # special categories: only about an identifiable person
     ("HealthRecognizer", "mon fils est diabétique", ["diabétique"]),
     ("HealthRecognizer", "I was diagnosed with epilepsy", ["epilepsy"]),
@@ -159,7 +211,19 @@ def test_french_phone_scores_at_least_half() -> None:
     ("numéro de sécu 2 69 05 49 588 157 81", 0.65),  # wrong key, but said to be a NIR
     ("ref 2 69 05 49 588 157 81", 0.55),  # wrong key, NIR-shaped: still likely someone's NIR (typo)
     ("ref 1 78 01 2B 123 456 21", 0.55),  # 2A's key under 2B: wrong
+    ("ref 3 84 12 75 123 456 38", 0.55),  # temporary number (sex 3), valid structure, wrong key
+    ("ref 3 84 12 75 123 456 37", 1.0),  # the same with its right key
+    ("INSEE 1 84 12 75 123 456 00", 0.65),  # wrong key, said to be a NIR
 ])
 def test_nir_scores_checksum_above_shape(text: str, score: float) -> None:
     rec = BY_NAME["FrNirRecognizer"]()
     assert [r.score for r in rec.scan(text)] == [score]
+
+
+@pytest.mark.parametrize(("recognizer", "text", "expected"), [c for c in CASES if c[2]],
+                         ids=[f"{c[0]}:{c[1][:30]}" for c in CASES if c[2]])
+def test_digit_gate_never_hides_a_positive_case(recognizer: str, text: str, expected: list[str]) -> None:
+    """The detector skips a recognizer when the post has fewer ASCII digits than its MIN_DIGITS."""
+    from classifiers.personal_data.recognizers._base import count_digits
+
+    assert count_digits(text) >= BY_NAME[recognizer].MIN_DIGITS

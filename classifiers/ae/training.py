@@ -30,6 +30,15 @@ def folds(labels: Sequence[bool], k: int, seed: int) -> list[int]:
     return fold_of
 
 
+def group_folds(labels: Sequence[bool], groups: Sequence[str], k: int, seed: int) -> list[int]:
+    """Like `folds`, but copies of one text (our data is repeated OWN_WEIGHT times) always share a fold, so
+    out-of-fold scores never come from a model that saw the same text."""
+    keys = list(dict.fromkeys(groups))
+    positive = {g for g, y in zip(groups, labels, strict=True) if y}
+    by_key = dict(zip(keys, folds([g in positive for g in keys], k, seed), strict=True))
+    return [by_key[g] for g in groups]
+
+
 def split(examples: Sequence[Example], test_share: float = 0.2, seed: int = 13) -> tuple[list[Example], list[Example]]:
     """Stratified held-out split (the benchmark's declared split: 80/20, seed 13)."""
     k = round(1 / test_share)
@@ -39,14 +48,19 @@ def split(examples: Sequence[Example], test_share: float = 0.2, seed: int = 13) 
 
 
 def train(layers: Layers, examples: Sequence[Example], recall: float = 0.8, cv: int = 3, seed: int = 13,
-          c: float = 2.0, meta: dict[str, Any] | None = None) -> LinearModel:
-    """Fit on everything; the recall-first threshold comes from out-of-fold scores (never from training fit)."""
+          c: float = 2.0, meta: dict[str, Any] | None = None,
+          lang_recall: dict[str, float] | None = None) -> LinearModel:
+    """Fit on everything; the recall-first threshold comes from out-of-fold scores (never from training fit).
+
+    `lang_recall` ({"fr": 0.95}) adds a per-language threshold to the metadata: the highest reaching that
+    recall on the out-of-fold scores of the distinct training texts in that language."""
     texts, feats = featurize(layers, examples)
     labels = [e.label for e in examples]
     threshold = None
+    by_lang: dict[str, float] = {}
     if cv >= 2 and sum(labels) >= cv:
         oof = [0.0] * len(labels)
-        f = folds(labels, cv, seed)
+        f = group_folds(labels, [e.text for e in examples], cv, seed)
         for k in range(cv):
             tr = [i for i in range(len(labels)) if f[i] != k]
             te = [i for i in range(len(labels)) if f[i] == k]
@@ -54,5 +68,13 @@ def train(layers: Layers, examples: Sequence[Example], recall: float = 0.8, cv: 
             for i, s in zip(te, m.score([texts[i] for i in te], [feats[i] for i in te]), strict=True):
                 oof[i] = s
         threshold = round(threshold_for_recall(oof, labels, recall), 4)
+        for lang, r in (lang_recall or {}).items():
+            distinct = {examples[i].text: i for i in range(len(examples)) if examples[i].lang == lang}
+            idx = sorted(distinct.values())
+            if any(labels[i] for i in idx):
+                by_lang[lang] = round(threshold_for_recall([oof[i] for i in idx], [labels[i] for i in idx], r), 4)
     info = {**(meta or {}), "recall_target": recall, "threshold": threshold}
+    if by_lang:
+        info["threshold_by_lang"] = by_lang
+        info["recall_target_by_lang"] = lang_recall
     return LinearModel.fit(texts, feats, labels, c=c, meta=info)

@@ -3,16 +3,33 @@
 `PersonalDataDetector.annotate(text, analysis)` fills `Analysis.personal_data` (type, offsets, score,
 recognizer, special category) and `Analysis.gdpr_categories`. Recognizers live in `recognizers/`, one per
 file; `redact.py` turns findings into the text each role may see.
+
+Imports are lazy: `from classifiers.personal_data.redact import redact_for_role` (web UI, CLI) does not load
+Presidio and spaCy (several seconds); the detector loads them on first use.
 """
 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING, Any
 
 # Presidio's tldextract would otherwise fetch the public-suffix list over the network at import time.
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
-from classifiers.personal_data.detector import PersonalDataDetector  # noqa: E402
-from classifiers.personal_data.redact import redact_for_role  # noqa: E402
+if TYPE_CHECKING:
+    from classifiers.personal_data.detector import PersonalDataDetector
+    from classifiers.personal_data.redact import redact_for_role
 
 __all__ = ["PersonalDataDetector", "redact_for_role"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "PersonalDataDetector":
+        from classifiers.personal_data.detector import PersonalDataDetector
+
+        return PersonalDataDetector
+    if name == "redact_for_role":
+        from classifiers.personal_data.redact import redact_for_role
+
+        return redact_for_role
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

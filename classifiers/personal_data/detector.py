@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from presidio_analyzer import RecognizerResult
 
-from classifiers.personal_data.recognizers._base import RegexRecognizer
+from classifiers.personal_data.recognizers._base import RegexRecognizer, count_digits
+from classifiers.personal_data.recognizers._special import MergedSpecialCategories, SpecialCategoryRecognizer
 from classifiers.personal_data.registry import CATEGORY_OF, SPECIAL_CATEGORIES, build
 from pvwatch.config import Config
 from pvwatch.models import Analysis, PersonalData
@@ -18,6 +19,11 @@ class PersonalDataDetector:
     def __init__(self, threshold: float = 0.5) -> None:
         self.threshold = threshold
         self.recognizers: list[RegexRecognizer] = build("fr")
+        # Identifier recognizers run one by one (each skipped by its own cheap test); the six special-category
+        # term lists run as one regex pass.
+        self._identifiers = [r for r in self.recognizers if not isinstance(r, SpecialCategoryRecognizer)]
+        self._special = MergedSpecialCategories(
+            [r for r in self.recognizers if isinstance(r, SpecialCategoryRecognizer)])
 
     @classmethod
     def from_config(cls, cfg: Config) -> PersonalDataDetector:
@@ -27,8 +33,11 @@ class PersonalDataDetector:
         """Findings sorted by offset; identifiers never overlap each other."""
         raw: list[RecognizerResult] = []
         lower = text.lower()
-        for rec in self.recognizers:
-            raw.extend(rec.scan(text, lower))
+        ndigits = count_digits(text)
+        for rec in self._identifiers:
+            if ndigits >= rec.MIN_DIGITS:
+                raw.extend(rec.scan(text, lower, ndigits))
+        raw.extend(self._special.scan(text, lower))
         found = [
             PersonalData(
                 type=r.entity_type, start=r.start, end=r.end, score=float(r.score),

@@ -1,8 +1,10 @@
 """First and last names for the person recognizer, loaded once.
 
-Sources: data/first_names.txt (written by the pvwatch authors) and, when the `names` package is installed,
-its US Census 1990 first/last-name lists (MIT). Words that are also common French or English words
-('Will', 'May', 'Rose', 'Pierre' as stone is fine) are dropped so a capitalised sentence start is not a name.
+Sources: data/first_names.txt, data/ambiguous_names.txt and data/not_name_words.txt (written by the pvwatch
+authors, same licence as pvwatch) and, when the `names` package is installed, its US Census 1990 first/last-name
+lists (MIT). Nothing here comes from the benchmark corpora or from the generator that produced them. Words
+that are also common French or English words ('Will', 'May', 'Rose', 'Pierre' as stone is fine) are dropped so
+a capitalised sentence start is not a name.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from pathlib import Path
 from classifiers.personal_data.recognizers._base import fold
 
 DATA = Path(__file__).resolve().parent / "data"
-
 
 
 def _words(fname: str) -> set[str]:
@@ -60,3 +61,9 @@ def first_names(with_ambiguous: bool = False) -> frozenset[str]:
 def last_names() -> frozenset[str]:
     # The census surname list is 88k long and holds many words; only its more frequent half is used.
     return frozenset(w for w in _census("dist.all.last") if len(w) > 3) - stopwords() - first_names()
+
+
+@functools.lru_cache(maxsize=1)
+def not_name_words() -> frozenset[str]:
+    """Place, street and organisation words (data/not_name_words.txt, written by the pvwatch authors)."""
+    return frozenset(_words("not_name_words.txt"))

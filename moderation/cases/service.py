@@ -42,6 +42,11 @@ class CaseService:
         raise PvwatchError("could not allocate a case id under contention; retry")
 
     def escalate(self, actor: Actor, key: str, version: int | None) -> Case:
+        # SQLite: claim, case, counter and both audit records commit together or not at all.
+        with self.store.transaction():
+            return self._escalate(actor, key, version)
+
+    def _escalate(self, actor: Actor, key: str, version: int | None) -> Case:
         require(actor.role, "escalate")
         item = self.queue.get(actor, key)
         if item.case_id:
@@ -91,8 +96,9 @@ class CaseService:
         case = self.get(actor, case_id)
         if version is not None and version != case.version:
             raise ConflictError(f"case {case_id} was changed by someone else since you opened it; reload and redo")
-        saved = self.store.cases.update(case.model_copy(update=changes))
-        record(self.store, actor.username, action, "case", case_id, snapshot(case), snapshot(saved))
+        with self.store.transaction():  # the change and its audit record together (SQLite)
+            saved = self.store.cases.update(case.model_copy(update=changes))
+            record(self.store, actor.username, action, "case", case_id, snapshot(case), snapshot(saved))
         return saved
 
     def add_note(self, actor: Actor, case_id: str, version: int | None, text: str) -> Case:

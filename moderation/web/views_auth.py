@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -9,6 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from moderation.audit import record
 from moderation.auth.sessions import COOKIE, MAX_AGE, PRE_COOKIE, SessionManager
+from moderation.auth.throttle import LoginThrottle
+from moderation.auth.throttle import message as throttle_message
 from moderation.auth.users import authenticate
 from moderation.queue.service import Actor
 from moderation.web.context import posting_actor, render, safe_next, session_of
@@ -26,6 +29,12 @@ def _login_page(request: Request, error: str = "", status: int = 200) -> Any:
     return resp
 
 
+def _locked_page(request: Request, wait: float) -> Any:
+    resp = _login_page(request, throttle_message(wait), 429)
+    resp.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+    return resp
+
+
 @router.get("/login")
 def login_form(request: Request) -> Any:
     return _login_page(request)
@@ -38,11 +47,24 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
     if not sessions.check_login_token(request.cookies.get(PRE_COOKIE), login_token):
         return _login_page(request, "The login form expired; please try again.", 403)
     store = request.app.state.store
-    user = authenticate(store, username[:64], password[:1024])
+    throttle: LoginThrottle = request.app.state.throttle
+    # Behind a reverse proxy this is the client's address only if uvicorn trusts the proxy's
+    # X-Forwarded-For (FORWARDED_ALLOW_IPS; 127.0.0.1 by default), see docs/moderation.md.
+    client = request.client.host if request.client else "unknown"
+    name = username[:64]
+    wait = throttle.locked_for(name, client)
+    if wait > 0:  # before any password check: same answer, same (short) time for every username
+        return _locked_page(request, wait)
+    user = authenticate(store, name, password[:1024])
     if user is None:
-        record(store, username[:64] or "(empty)", "auth.login_failed", "user", username[:64] or "(empty)",
-               None, None)
+        record(store, name or "(empty)", "auth.login_failed", "user", name or "(empty)", None, None)
+        failures, lock = throttle.failed(name, client)
+        if lock:
+            record(store, name or "(empty)", "auth.lockout", "user", name or "(empty)", None,
+                   {"failures": failures, "locked_seconds": lock, "client": throttle.client_ref(client)})
+            return _locked_page(request, lock)
         return _login_page(request, "Wrong username or password.", 401)
+    throttle.succeeded(name, client)
     _, cookie = sessions.create(user.username)
     record(store, user.username, "auth.login", "user", user.username, None, None)
     resp = RedirectResponse(safe_next(next), status_code=303)

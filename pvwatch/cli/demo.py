@@ -47,7 +47,7 @@ def run_demo(data_dir: Path, template: Path, show_progress: bool = True) -> tupl
     for suffix in ("", "-wal", "-shm"):
         (data_dir / f"demo.db{suffix}").unlink(missing_ok=True)
     cfg = demo_config(data_dir, template)
-    total = sum(1 for line in DEMO_POSTS.open(encoding="utf-8") if line.strip())
+    total = sum(1 for line in DEMO_POSTS.read_text(encoding="utf-8").splitlines() if line.strip())
     stop = threading.Event()
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   disable=not show_progress) as progress:

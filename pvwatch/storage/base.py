@@ -8,14 +8,21 @@ Concurrency: `Item.version` / `Case.version` are optimistic tokens; an update wi
 from __future__ import annotations
 
 import abc
+import contextlib
+import dataclasses
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from pvwatch.models import AuditRecord, Case, Item, utcnow
+from pydantic import BaseModel, ValidationError
+
+from pvwatch.errors import StorageError
+from pvwatch.models import AuditRecord, Case, Item, as_utc, utcnow
+
+M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,7 @@ class ItemQuery:
     newer_than: datetime | None = None
     text: str | None = None  # full-text search box
     author: str | None = None  # pseudonymised author
-    thread_id: str | None = None  # conversation context in the review UI (backends may ignore it)
+    thread_id: str | None = None  # conversation context in the review UI
     limit: int = 50
     offset: int = 0
 
@@ -42,6 +49,9 @@ class ItemQuery:
 class Page:
     items: list[Item]
     total: int
+
+
+_CP_TIMES = ("last_success", "last_error_at")
 
 
 @dataclass
@@ -53,6 +63,39 @@ class Checkpoint:
     error_count: int = 0
     lag_seconds: float | None = None
     collected: int = 0
+    last_error_at: datetime | None = None  # absent from checkpoints written before it existed
+
+    @property
+    def failing(self) -> bool:
+        """The latest poll failed: its last error is newer than its last success (or it never succeeded)."""
+        if self.last_error_at is None:
+            return self.last_success is None and self.error_count > 0
+        return self.last_success is None or as_utc(self.last_error_at) > as_utc(self.last_success)
+
+    def to_doc(self) -> dict[str, Any]:
+        """JSON-ready dict, the one format every backend and the spool store."""
+        d = dataclasses.asdict(self)
+        for k in _CP_TIMES:
+            d[k] = d[k].isoformat() if d[k] is not None else None
+        return d
+
+    @classmethod
+    def from_doc(cls, d: dict[str, Any]) -> Checkpoint:
+        # Unknown keys are dropped and missing ones defaulted: documents from older and newer versions load.
+        names = {f.name for f in dataclasses.fields(cls)}
+        d = {k: v for k, v in d.items() if k in names}
+        for k in _CP_TIMES:
+            d[k] = datetime.fromisoformat(d[k]) if d.get(k) else None
+        return cls(**d)
+
+
+def checked(model: M) -> M:
+    """Re-validate a model before it is stored: `model_copy(update=...)` skips validation, so a plain str could
+    otherwise reach an enum field (and be stored as whatever it happens to be)."""
+    try:
+        return type(model).model_validate(dict(model))
+    except ValidationError as exc:
+        raise StorageError(f"refusing to store an invalid {type(model).__name__}: {exc}") from None
 
 
 def merge_replay(old: Item, new: Item) -> Item | None:
@@ -194,9 +237,36 @@ class Store(abc.ABC):
     audit: AuditRepository
     cases: CaseRepository
     kv: KeyValueRepository
+    atomic = False  # True when transaction() really is one (SQLite)
 
     @abc.abstractmethod
     def close(self) -> None: ...
+
+    def transaction(self) -> contextlib.AbstractContextManager[Any]:
+        """All-or-nothing writes where the backend has transactions; elsewhere a no-op (see update_audited)."""
+        return contextlib.nullcontext()
+
+    def update_audited(self, item: Item, make_record: Callable[[Item], AuditRecord]) -> Item:
+        """`items.update(item)` plus the audit record `make_record(saved)`: never a change without its record.
+
+        With transactions both writes commit together. Without (Elasticsearch) the record is appended first,
+        built from the item as the update will save it (version + 1): a crash between the two writes leaves a
+        record of a change that did not happen, never a change without a record, and a failed update appends
+        an `item.update_failed` record naming the one it cancels (at-least-once audit)."""
+        if self.atomic:
+            with self.transaction():
+                saved = self.items.update(item)
+                self.audit.append(make_record(saved))
+                return saved
+        intent = self.audit.append(make_record(item.model_copy(update={"version": item.version + 1})))
+        try:
+            return self.items.update(item)
+        except Exception as exc:
+            with contextlib.suppress(Exception):  # the original error matters more than this note
+                self.audit.append(AuditRecord(
+                    actor=intent.actor, action="item.update_failed", entity="item", entity_id=item.key,
+                    after={"cancels_seq": intent.seq, "cancels": intent.action, "error": type(exc).__name__}))
+            raise
 
     def __enter__(self) -> Store:
         return self

@@ -83,6 +83,7 @@ class ElasticsearchStore(Store):
     def ensure_setup(self) -> None:
         if not self._setup_done:
             self.conn.setup()
+            EsKV(self.conn).backfill()  # kv documents of an older version become filterable
             self._setup_done = True
 
     def _reachable(self) -> bool:

@@ -17,7 +17,7 @@ import elasticsearch
 from elasticsearch import Elasticsearch
 
 from pvwatch.errors import ConflictError, StorageError
-from pvwatch.storage.es_mappings import INDEXES, core_analysis, full_analysis, template_body
+from pvwatch.storage.es_mappings import INDEXES, core_analysis, full_analysis, index_mappings, template_body
 
 log = logging.getLogger("pvwatch.storage.es")
 
@@ -113,12 +113,15 @@ class EsConn:
                 self.es.indices.put_index_template(
                     name=self.index(name), **template_body(self.prefix, name, analysis, replicas)
                 )
-                if not self.es.indices.exists(index=self.index(name)):
-                    try:
-                        self.es.indices.create(index=self.index(name))
-                    except elasticsearch.BadRequestError as exc:
-                        if exc.error != "resource_already_exists_exception":
-                            raise
+                if self.es.indices.exists(index=self.index(name)):
+                    # An index made by an older version gets the fields added since (mappings only grow).
+                    self.es.indices.put_mapping(index=self.index(name), **index_mappings(name))
+                    continue
+                try:
+                    self.es.indices.create(index=self.index(name))
+                except elasticsearch.BadRequestError as exc:
+                    if exc.error != "resource_already_exists_exception":
+                        raise
 
         self.call(_do)
 

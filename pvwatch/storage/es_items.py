@@ -14,7 +14,7 @@ from typing import Any
 
 from pvwatch.errors import ConflictError, StorageError
 from pvwatch.models import Item, utcnow
-from pvwatch.storage.base import ItemQuery, ItemRepository, Page, merge_replay
+from pvwatch.storage.base import ItemQuery, ItemRepository, Page, checked, merge_replay
 from pvwatch.storage.es_conn import EsConn
 
 IDX = "items"
@@ -65,6 +65,7 @@ class EsItems(ItemRepository):
         self.conn.wrote(IDX)
 
     def upsert(self, item: Item) -> bool:
+        item = checked(item)
         for _ in range(_MAX_TRIES):
             hit = self.conn.get(IDX, item.key)
             if hit is None:
@@ -83,6 +84,7 @@ class EsItems(ItemRepository):
 
     def upsert_many(self, items: list[Item]) -> list[bool]:
         """One mget and one bulk request for the batch; per-document conflicts fall back to `upsert`."""
+        items = [checked(i) for i in items]
         if len({i.key for i in items}) != len(items):
             return [self.upsert(i) for i in items]  # same key twice: order matters, keep it simple
         if not items:
@@ -116,6 +118,7 @@ class EsItems(ItemRepository):
         return result
 
     def update(self, item: Item) -> Item:
+        item = checked(item)
         hit = self.conn.get(IDX, item.key)
         if hit is None:
             raise ConflictError(f"item {item.key} no longer exists; reload the queue")
@@ -144,7 +147,8 @@ class EsItems(ItemRepository):
                 raise StorageError(f"unknown flag filter {q.flag!r}; use one of {sorted(_FLAGS)}")
             f.append({"term": {"flags": q.flag}})
         for field, val in (("analysis.products", q.product), ("post.platform", q.platform), ("qlang", q.lang),
-                           ("status", q.status), ("assignee", q.assignee), ("post.author", q.author)):
+                           ("status", q.status), ("assignee", q.assignee), ("post.author", q.author),
+                           ("post.thread_id", q.thread_id)):
             if val:
                 f.append({"term": {field: val}})
         if q.statuses:

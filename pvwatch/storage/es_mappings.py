@@ -13,6 +13,8 @@ picks the richest definition the server supports, probed once with `_analyze`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 INDEXES = ("items", "checkpoints", "audit", "cases", "kv")
@@ -95,7 +97,7 @@ def items_mappings() -> dict[str, Any]:
     }
 
 
-def _mappings(index: str) -> dict[str, Any]:
+def index_mappings(index: str) -> dict[str, Any]:
     if index == "items":
         return items_mappings()
     if index == "checkpoints":
@@ -110,10 +112,34 @@ def _mappings(index: str) -> dict[str, Any]:
             "id": _KW, "item_key": _KW, "product": _KW, "serious": {"type": "boolean"}, "status": _KW,
             "due_at": _DATE, "day_zero": _DATE, "created_by": _KW, "created_at": _DATE, "version": {"type": "long"},
         }}
-    # kv: the JSON document is kept whole and unindexed; kinds of different features never clash in a mapping.
+    # kv: the JSON document is kept whole and unindexed, so kinds of different features never clash in a
+    # mapping; `match` holds its top-level scalars as "field=json" keywords for kv.list(where=...).
     return {"dynamic": False, "properties": {
         "kind": _KW, "id": _KW, "version": {"type": "long"}, "doc": {"type": "object", "enabled": False},
+        "match": _KW,
     }}
+
+
+_TERM_MAX = 256  # longer values are hashed: keyword terms have a size limit, and nobody filters on prose
+
+
+def kv_term(field: str, value: Any) -> str | None:
+    """The `match` keyword for one top-level field, or None (null, absent or not a scalar: not indexed).
+
+    Normalised like SQLite's json_extract comparison: true/false are 1/0 and 2.0 equals 2."""
+    if value is None or isinstance(value, dict | list):
+        return None
+    if isinstance(value, bool) or isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = json.dumps(value, ensure_ascii=False)
+    if len(text) > _TERM_MAX:
+        text = "#" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return f"{field}={text}"
+
+
+def kv_terms(doc: dict[str, Any]) -> list[str]:
+    """Every indexable field of a kv document (identifier names only, like the filters that use them)."""
+    return [t for k, v in doc.items() if k.isidentifier() and (t := kv_term(k, v)) is not None]
 
 
 def template_body(prefix: str, index: str, analysis: dict[str, Any], replicas: int) -> dict[str, Any]:
@@ -123,6 +149,6 @@ def template_body(prefix: str, index: str, analysis: dict[str, Any], replicas: i
     return {
         "index_patterns": [f"{prefix}-{index}*"],
         "priority": 200,
-        "template": {"settings": settings, "mappings": _mappings(index)},
-        "_meta": {"managed_by": "pvwatch", "schema": 1},
+        "template": {"settings": settings, "mappings": index_mappings(index)},
+        "_meta": {"managed_by": "pvwatch", "schema": 2},  # 2: kv `match`
     }

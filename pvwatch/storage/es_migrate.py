@@ -15,7 +15,7 @@ from typing import Any
 from pvwatch.errors import StorageError
 from pvwatch.storage.elasticsearch import ElasticsearchStore
 from pvwatch.storage.es_items import _doc
-from pvwatch.storage.es_records import kv_id
+from pvwatch.storage.es_records import kv_id, kv_source
 from pvwatch.storage.sqlite import SqliteStore
 
 BATCH = 500
@@ -58,9 +58,7 @@ def migrate(src: SqliteStore, dst: ElasticsearchStore,
     counts["items"] = _bulk(dst, "items", ((i.key, _doc(i)) for i in src.items.iter_all()))
     if progress:
         progress("items", counts["items"])
-    counts["checkpoints"] = _bulk(dst, "checkpoints", (
-        (cp.source, {**cp.__dict__, "last_success": cp.last_success.isoformat() if cp.last_success else None})
-        for cp in src.checkpoints.all()))
+    counts["checkpoints"] = _bulk(dst, "checkpoints", ((cp.source, cp.to_doc()) for cp in src.checkpoints.all()))
     last: dict[str, Any] = {}
 
     def audit_docs() -> Iterable[tuple[str, dict[str, Any]]]:
@@ -74,8 +72,7 @@ def migrate(src: SqliteStore, dst: ElasticsearchStore,
                       document={"head_seq": last["seq"], "head_hash": last["hash"]})
     counts["cases"] = _bulk(dst, "cases", ((c.id, c.model_dump(mode="json")) for c in src.cases.list()))
     rows = src.db.conn.execute("SELECT kind, id, version, doc FROM kv ORDER BY kind, id").fetchall()
-    counts["kv"] = _bulk(dst, "kv", ((kv_id(k, i), {"kind": k, "id": i, "version": v, "doc": json.loads(d)})
-                                     for k, i, v, d in rows))
+    counts["kv"] = _bulk(dst, "kv", ((kv_id(k, i), kv_source(k, i, v, json.loads(d))) for k, i, v, d in rows))
     dst.conn.call(dst.conn.es.indices.refresh, index=dst.conn.index("*"))  # visible to every reader now
     _check(src, dst, counts)
     return counts

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from pvwatch.errors import ConflictError
+from pvwatch.errors import ConflictError, StorageError
 from pvwatch.models import AuditRecord, Case
 from pvwatch.storage.base import (
     AuditRepository,
@@ -24,18 +24,21 @@ from pvwatch.storage.base import (
     CheckpointRepository,
     KeyValueRepository,
     audit_hash,
+    checked,
 )
 from pvwatch.storage.es_conn import EsConn
+from pvwatch.storage.es_mappings import kv_term, kv_terms
 
 _PAGE = 1000
 
 
-def _scan(conn: EsConn, index: str, query: dict[str, Any], sort: list[Any]) -> Iterator[dict[str, Any]]:
+def _scan(conn: EsConn, index: str, query: dict[str, Any], sort: list[Any],
+          page: int = _PAGE) -> Iterator[dict[str, Any]]:
     """Every hit, in `sort` order (which must end on a unique field), by search_after pages."""
     after: list[Any] | None = None
     while True:
         kwargs: dict[str, Any] = {"search_after": after} if after else {}
-        resp = conn.call(conn.es.search, index=conn.index(index), query=query, sort=sort, size=_PAGE, **kwargs)
+        resp = conn.call(conn.es.search, index=conn.index(index), query=query, sort=sort, size=page, **kwargs)
         hits = resp["hits"]["hits"]
         if not hits:
             return
@@ -57,26 +60,21 @@ class EsCheckpoints(CheckpointRepository):
     def __init__(self, conn: EsConn) -> None:
         self.conn = conn
 
-    @staticmethod
-    def _load(d: dict[str, Any]) -> Checkpoint:
-        d = dict(d)
-        d["last_success"] = datetime.fromisoformat(d["last_success"]) if d.get("last_success") else None
-        return Checkpoint(**d)
-
+    # Only `source` is mapped: new checkpoint fields (last_error_at) need no mapping change, and documents
+    # written by an older version load with the field's default.
     def get(self, source: str) -> Checkpoint:
         hit = self.conn.get("checkpoints", source)
-        return self._load(hit["_source"]) if hit else Checkpoint(source=source)
+        return Checkpoint.from_doc(hit["_source"]) if hit else Checkpoint(source=source)
 
     def save(self, cp: Checkpoint) -> None:
-        d = dict(cp.__dict__)
-        d["last_success"] = cp.last_success.isoformat() if cp.last_success else None
-        self.conn.call(self.conn.es.index, index=self.conn.index("checkpoints"), id=cp.source, document=d)
+        self.conn.call(self.conn.es.index, index=self.conn.index("checkpoints"), id=cp.source,
+                       document=cp.to_doc())
         self.conn.wrote("checkpoints")
 
     def all(self) -> list[Checkpoint]:
         self.conn.before_search("checkpoints")
         hits = _scan(self.conn, "checkpoints", {"match_all": {}}, [{"source": "asc"}])
-        return [self._load(h["_source"]) for h in hits]
+        return [Checkpoint.from_doc(h["_source"]) for h in hits]
 
 
 class EsAudit(AuditRepository):
@@ -124,7 +122,7 @@ class EsCases(CaseRepository):
         self.conn = conn
 
     def create(self, case: Case) -> Case:
-        case = case.model_copy(update={"version": 1})
+        case = checked(case.model_copy(update={"version": 1}))
         try:
             _cas_write(self.conn, "cases", case.id, case.model_dump(mode="json"), None)
         except ConflictError:
@@ -136,6 +134,7 @@ class EsCases(CaseRepository):
         return Case.model_validate(hit["_source"]) if hit else None
 
     def update(self, case: Case) -> Case:
+        case = checked(case)
         stale = ConflictError(f"case {case.id} was changed by someone else; reload it and redo the action")
         hit = self.conn.get("cases", case.id)
         if hit is None or hit["_source"].get("version") != case.version:
@@ -181,8 +180,7 @@ class EsKV(KeyValueRepository):
                 raise ConflictError(f"{kind}/{id} changed concurrently (expected v{expected_version}, found "
                                     f"v{current}); reload and retry")
             try:
-                _cas_write(self.conn, "kv", kv_id(kind, id),
-                           {"kind": kind, "id": id, "version": current + 1, "doc": body}, hit)
+                _cas_write(self.conn, "kv", kv_id(kind, id), kv_source(kind, id, current + 1, body), hit)
                 return current + 1
             except ConflictError:
                 if expected_version is not None:
@@ -193,13 +191,48 @@ class EsKV(KeyValueRepository):
         self.conn.delete("kv", kv_id(kind, id))
 
     def list(self, kind: str, where: dict[str, Any] | None = None, limit: int = 1000) -> list[dict[str, Any]]:
-        # `doc` is not indexed (kinds would clash in one mapping): filter the kind's documents here.
+        # Filtered by Elasticsearch on `match` (es_mappings.kv_terms), so `limit` counts matching documents.
+        filters: list[dict[str, Any]] = [{"term": {"kind": kind}}]
+        must_not: list[dict[str, Any]] = []
+        for k, v in (where or {}).items():
+            if not k.isidentifier():
+                raise StorageError(f"invalid field name {k!r} in kv filter")
+            v = json.loads(json.dumps(v, default=str))  # the same normalisation as the stored documents
+            if isinstance(v, dict | list):
+                raise StorageError(f"kv filter {k!r}: only a string, number, boolean or None can be matched")
+            if v is None:  # like SQLite's `IS NULL`: the field is null or absent
+                must_not.append({"prefix": {"match": f"{k}="}})
+            else:
+                filters.append({"term": {"match": kv_term(k, v)}})
+        if limit <= 0:
+            return []
         self.conn.before_search("kv")
+        query = {"bool": {"filter": filters, "must_not": must_not}}
         out: list[dict[str, Any]] = []
-        for h in _scan(self.conn, "kv", {"term": {"kind": kind}}, [{"id": "asc"}]):
-            doc = h["_source"]["doc"]
-            if all(doc.get(k) == v for k, v in (where or {}).items()):
-                out.append(doc)
-                if len(out) >= limit:
-                    break
+        for h in _scan(self.conn, "kv", query, [{"id": "asc"}], page=min(limit, _PAGE)):
+            out.append(h["_source"]["doc"])
+            if len(out) >= limit:
+                break
         return out
+
+    def backfill(self) -> int:
+        """Give `match` to documents written before it existed (schema 1); returns how many were rewritten."""
+        self.conn.before_search("kv", force=True)
+        n = 0
+        old = {"bool": {"must_not": [{"exists": {"field": "match"}}]}}
+        for h in list(_scan(self.conn, "kv", old, [{"kind": "asc"}, {"id": "asc"}])):
+            src = h["_source"]
+            if not kv_terms(src.get("doc") or {}):
+                continue  # nothing to index: an empty `match` is what it would get
+            hit = self.conn.get("kv", h["_id"])
+            if hit is None:
+                continue
+            s = hit["_source"]
+            with contextlib.suppress(ConflictError):  # rewritten meanwhile, by a writer that sets `match`
+                _cas_write(self.conn, "kv", h["_id"], kv_source(s["kind"], s["id"], s["version"], s["doc"]), hit)
+                n += 1
+        return n
+
+
+def kv_source(kind: str, id: str, version: int, doc: dict[str, Any]) -> dict[str, Any]:
+    return {"kind": kind, "id": id, "version": version, "doc": doc, "match": kv_terms(doc)}

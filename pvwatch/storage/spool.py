@@ -22,7 +22,6 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -228,15 +227,11 @@ class SpooledCheckpoints(CheckpointRepository):
 
     @staticmethod
     def dump(cp: Checkpoint) -> dict[str, Any]:
-        d = dict(cp.__dict__)
-        d["last_success"] = cp.last_success.isoformat() if cp.last_success else None
-        return d
+        return cp.to_doc()
 
     @staticmethod
     def load(d: dict[str, Any]) -> Checkpoint:
-        d = dict(d)
-        d["last_success"] = datetime.fromisoformat(d["last_success"]) if d.get("last_success") else None
-        return Checkpoint(**d)
+        return Checkpoint.from_doc(d)
 
     def get(self, source: str) -> Checkpoint:
         self.spool.replay_if_possible()

@@ -6,29 +6,17 @@ One connection guarded by a lock: the UI's threads and the pipeline share it saf
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from pvwatch.errors import ConflictError, StorageError
-from pvwatch.models import AuditRecord, Case, Item, utcnow
-from pvwatch.storage.base import (
-    AuditRepository,
-    CaseRepository,
-    Checkpoint,
-    CheckpointRepository,
-    ItemQuery,
-    ItemRepository,
-    KeyValueRepository,
-    Page,
-    Store,
-    audit_hash,
-    merge_replay,
-)
+from pvwatch.models import Item, utcnow
+from pvwatch.storage.base import ItemQuery, ItemRepository, Page, Store, checked, merge_replay
+from pvwatch.storage.sqlite_records import SqliteAudit, SqliteCases, SqliteCheckpoints, SqliteKV
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -72,15 +60,6 @@ CREATE TABLE IF NOT EXISTS kv (
 """
 
 
-def _val(v: Any) -> str:
-    """Enum or plain string (model_copy(update=...) does not re-validate, so both occur)."""
-    return str(getattr(v, "value", v))
-
-
-def _ts(dt: datetime | None) -> str | None:
-    return dt.isoformat() if dt is not None else None
-
-
 class _Db:
     def __init__(self, path: str | Path) -> None:
         try:
@@ -88,6 +67,7 @@ class _Db:
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open SQLite store {path}: {exc}; check the path in [storage] path") from exc
         self.lock = threading.RLock()
+        self.depth = 0  # open transactions of the thread holding `lock`: inner ones join the outer one
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
@@ -98,19 +78,30 @@ class _Db:
 
 
 class _Tx:
-    """BEGIN IMMEDIATE ... COMMIT under the process lock (also serialises other processes via SQLite)."""
+    """BEGIN IMMEDIATE ... COMMIT under the process lock (also serialises other processes via SQLite).
+
+    Nested use joins the outermost transaction, so `store.transaction()` can group repository writes; an
+    exception anywhere inside rolls the whole group back."""
 
     def __init__(self, db: _Db) -> None:
         self.db = db
 
     def __enter__(self) -> sqlite3.Connection:
         self.db.lock.acquire()
-        self.db.conn.execute("BEGIN IMMEDIATE")
+        if self.db.depth == 0:
+            try:
+                self.db.conn.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                self.db.lock.release()
+                raise
+        self.db.depth += 1
         return self.db.conn
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
         try:
-            self.db.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+            self.db.depth -= 1
+            if self.db.depth == 0:
+                self.db.conn.execute("ROLLBACK" if exc_type else "COMMIT")
         finally:
             self.db.lock.release()
 
@@ -121,7 +112,7 @@ def _item_row(item: Item) -> dict[str, Any]:
         "key": item.key,
         "platform": item.post.platform,
         "lang": item.analysis.lang or item.post.lang,
-        "status": _val(item.status),
+        "status": item.status.value,
         "priority": item.priority,
         "f_ae": int("adverse_event" in item.flags),
         "f_ss": int("special_situation" in item.flags),
@@ -144,6 +135,7 @@ class SqliteItems(ItemRepository):
         self.db = db
 
     def upsert(self, item: Item) -> bool:
+        item = checked(item)
         with self.db.tx() as c:
             row = c.execute("SELECT doc FROM items WHERE key=?", (item.key,)).fetchone()
             if row is None:
@@ -172,6 +164,7 @@ class SqliteItems(ItemRepository):
         return Item.model_validate_json(row[0]) if row else None
 
     def update(self, item: Item) -> Item:
+        item = checked(item)
         with self.db.tx() as c:
             row = c.execute("SELECT version FROM items WHERE key=?", (item.key,)).fetchone()
             if row is None:
@@ -270,154 +263,9 @@ class SqliteItems(ItemRepository):
         return out
 
 
-class SqliteCheckpoints(CheckpointRepository):
-    def __init__(self, db: _Db) -> None:
-        self.db = db
-
-    def get(self, source: str) -> Checkpoint:
-        with self.db.lock:
-            row = self.db.conn.execute("SELECT doc FROM checkpoints WHERE source=?", (source,)).fetchone()
-        if not row:
-            return Checkpoint(source=source)
-        d = json.loads(row[0])
-        for k in ("last_success",):
-            d[k] = datetime.fromisoformat(d[k]) if d.get(k) else None
-        return Checkpoint(**d)
-
-    def save(self, cp: Checkpoint) -> None:
-        d = dict(cp.__dict__)
-        d["last_success"] = _ts(cp.last_success)
-        with self.db.tx() as c:
-            c.execute("INSERT OR REPLACE INTO checkpoints (source, doc) VALUES (?, ?)", (cp.source, json.dumps(d)))
-
-    def all(self) -> list[Checkpoint]:
-        with self.db.lock:
-            names = [r[0] for r in self.db.conn.execute("SELECT source FROM checkpoints ORDER BY source")]
-        return [self.get(n) for n in names]
-
-
-class SqliteAudit(AuditRepository):
-    def __init__(self, db: _Db) -> None:
-        self.db = db
-
-    def append(self, rec: AuditRecord) -> AuditRecord:
-        with self.db.tx() as c:
-            row = c.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-            seq, prev = (row[0] + 1, row[1]) if row else (1, "")
-            rec = rec.model_copy(update={"seq": seq, "prev_hash": prev, "hash": ""})
-            rec = rec.model_copy(update={"hash": audit_hash(rec)})
-            c.execute(
-                "INSERT INTO audit (seq, entity_id, doc, hash) VALUES (?, ?, ?, ?)",
-                (seq, rec.entity_id, rec.model_dump_json(), rec.hash),
-            )
-            return rec
-
-    def iter(self, entity_id: str | None = None) -> Iterator[AuditRecord]:
-        last = 0
-        while True:
-            with self.db.lock:
-                if entity_id is None:
-                    rows = self.db.conn.execute(
-                        "SELECT seq, doc FROM audit WHERE seq > ? ORDER BY seq LIMIT 1000", (last,)
-                    ).fetchall()
-                else:
-                    rows = self.db.conn.execute(
-                        "SELECT seq, doc FROM audit WHERE seq > ? AND entity_id=? ORDER BY seq LIMIT 1000",
-                        (last, entity_id),
-                    ).fetchall()
-            if not rows:
-                return
-            for seq, doc in rows:
-                last = seq
-                yield AuditRecord.model_validate_json(doc)
-
-
-class SqliteCases(CaseRepository):
-    def __init__(self, db: _Db) -> None:
-        self.db = db
-
-    def create(self, case: Case) -> Case:
-        case = case.model_copy(update={"version": 1})
-        with self.db.tx() as c:
-            if c.execute("SELECT 1 FROM cases WHERE id=?", (case.id,)).fetchone():
-                raise ConflictError(f"case {case.id} already exists")
-            c.execute(
-                "INSERT INTO cases (id, status, due_at, version, doc) VALUES (?,?,?,?,?)",
-                (case.id, _val(case.status), case.due_at.isoformat(), 1, case.model_dump_json()),
-            )
-        return case
-
-    def get(self, case_id: str) -> Case | None:
-        with self.db.lock:
-            row = self.db.conn.execute("SELECT doc FROM cases WHERE id=?", (case_id,)).fetchone()
-        return Case.model_validate_json(row[0]) if row else None
-
-    def update(self, case: Case) -> Case:
-        with self.db.tx() as c:
-            row = c.execute("SELECT version FROM cases WHERE id=?", (case.id,)).fetchone()
-            if row is None or row[0] != case.version:
-                raise ConflictError(f"case {case.id} was changed by someone else; reload it and redo the action")
-            saved = case.model_copy(update={"version": case.version + 1})
-            c.execute(
-                "UPDATE cases SET status=?, due_at=?, version=?, doc=? WHERE id=?",
-                (_val(saved.status), saved.due_at.isoformat(), saved.version, saved.model_dump_json(), saved.id),
-            )
-        return saved
-
-    def list(self, status: str | None = None, due_before: datetime | None = None) -> list[Case]:
-        sql, args = "SELECT doc FROM cases WHERE 1=1", []
-        if status:
-            sql += " AND status=?"
-            args.append(status)
-        if due_before:
-            sql += " AND due_at < ?"
-            args.append(due_before.isoformat())
-        with self.db.lock:
-            rows = self.db.conn.execute(sql + " ORDER BY due_at", args).fetchall()
-        return [Case.model_validate_json(r[0]) for r in rows]
-
-
-class SqliteKV(KeyValueRepository):
-    def __init__(self, db: _Db) -> None:
-        self.db = db
-
-    def get(self, kind: str, id: str) -> tuple[dict[str, Any], int] | None:
-        with self.db.lock:
-            row = self.db.conn.execute("SELECT doc, version FROM kv WHERE kind=? AND id=?", (kind, id)).fetchone()
-        return (json.loads(row[0]), int(row[1])) if row else None
-
-    def put(self, kind: str, id: str, doc: dict[str, Any], expected_version: int | None = None) -> int:
-        with self.db.tx() as c:
-            row = c.execute("SELECT version FROM kv WHERE kind=? AND id=?", (kind, id)).fetchone()
-            current = int(row[0]) if row else 0
-            if expected_version is not None and expected_version != current:
-                raise ConflictError(
-                    f"{kind}/{id} changed concurrently (expected v{expected_version}, found v{current}); "
-                    "reload and retry"
-                )
-            c.execute(
-                "INSERT OR REPLACE INTO kv (kind, id, version, doc) VALUES (?,?,?,?)",
-                (kind, id, current + 1, json.dumps(doc, default=str)),
-            )
-            return current + 1
-
-    def delete(self, kind: str, id: str) -> None:
-        with self.db.tx() as c:
-            c.execute("DELETE FROM kv WHERE kind=? AND id=?", (kind, id))
-
-    def list(self, kind: str, where: dict[str, Any] | None = None, limit: int = 1000) -> list[dict[str, Any]]:
-        sql, args = "SELECT doc FROM kv WHERE kind=?", [kind]
-        for k, v in (where or {}).items():
-            if not k.isidentifier():
-                raise StorageError(f"invalid field name {k!r} in kv filter")
-            sql += f" AND json_extract(doc, '$.{k}') IS ?"
-            args.append(v)
-        with self.db.lock:
-            rows = self.db.conn.execute(sql + " ORDER BY id LIMIT ?", (*args, limit)).fetchall()
-        return [json.loads(r[0]) for r in rows]
-
-
 class SqliteStore(Store):
+    atomic = True
+
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.db = _Db(path)
@@ -426,6 +274,10 @@ class SqliteStore(Store):
         self.audit = SqliteAudit(self.db)
         self.cases = SqliteCases(self.db)
         self.kv = SqliteKV(self.db)
+
+    def transaction(self) -> _Tx:
+        """One SQLite transaction around every repository write made inside it (same thread)."""
+        return self.db.tx()
 
     def close(self) -> None:
         with self.db.lock:

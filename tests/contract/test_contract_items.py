@@ -173,3 +173,36 @@ def test_counts_by_day_for_the_dashboard(store: Store) -> None:
         by_fp[(f, p)] += n
     assert by_fp == Counter({("adverse_event", "levothyrox"): 2, ("adverse_event", "doliprane"): 1,
                              ("adverse_event", "(none)"): 1, ("special_situation", "doliprane"): 1})
+
+
+def test_thread_filter_is_part_of_the_query_so_paging_is_exact(store: Store) -> None:
+    def post(pid: str, thread: str | None, minutes_ago: int) -> Item:
+        item = make(pid, minutes_ago=minutes_ago)
+        return item.model_copy(update={"post": item.post.model_copy(update={"thread_id": thread})})
+
+    # More unrelated posts than a page, collected before the thread: a filter applied after paging loses it.
+    for i in range(30):
+        store.items.upsert(post(f"other{i}", "t-other" if i % 2 else None, minutes_ago=100 + i))
+    for i in range(5):
+        store.items.upsert(post(f"t{i}", "t-1", minutes_ago=10 - i))
+    page = store.items.query(ItemQuery(thread_id="t-1", limit=3))
+    assert page.total == 5 and [i.key for i in page.items] == ["demo:t0", "demo:t1", "demo:t2"]
+    assert keys(store, thread_id="t-1", offset=3, limit=3) == ["demo:t3", "demo:t4"]
+    assert keys(store, thread_id="t-1", platform="elsewhere") == []
+    assert store.items.query(ItemQuery(thread_id="t-other", limit=1)).total == 15
+
+
+def test_unvalidated_review_state_is_validated_before_it_is_stored(store: Store) -> None:
+    store.items.upsert(make("1"))
+    got = store.items.get("demo:1")
+    assert got is not None
+    # model_copy(update=...) does not validate: the store must, instead of storing whatever it is given
+    saved = store.items.update(got.model_copy(update={"status": "dismissed"}))
+    assert saved.status is ItemStatus.dismissed
+    again = store.items.get("demo:1")
+    assert again is not None and again.status is ItemStatus.dismissed
+    with pytest.raises(StorageError, match="invalid Item"):
+        store.items.update(again.model_copy(update={"status": "bogus"}))
+    with pytest.raises(StorageError, match="invalid Item"):
+        store.items.upsert(make("2").model_copy(update={"priority": "high"}))
+    assert store.items.get("demo:2") is None

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pvwatch.errors import ConflictError
+from pvwatch.errors import ConflictError, StorageError
 from pvwatch.models import AuditRecord, Case, CaseStatus, utcnow
 from pvwatch.storage.base import Checkpoint, Store, audit_hash
 from tests.contract.conftest import Backend
@@ -22,9 +22,15 @@ def test_checkpoints_round_trip(store: Store) -> None:
     got = store.checkpoints.get("src")
     assert got.cursor == {"offset": 40, "ids": ["a"]} and got.last_success == when and got.collected == 40
     assert got.last_error == "boom" and got.error_count == 2 and got.lag_seconds == 1.5
+    failed_at = datetime(2026, 3, 1, 12, 5, tzinfo=UTC)
+    store.checkpoints.save(Checkpoint(source="failing", last_success=when, last_error="HTTP 503",
+                                      last_error_at=failed_at, error_count=1))
+    failing = store.checkpoints.get("failing")
+    assert failing.last_error_at == failed_at and failing.failing
+    assert not got.failing and got.last_error_at is None
     store.checkpoints.save(Checkpoint(source="src", cursor={"offset": 80}))
     assert store.checkpoints.get("src").cursor == {"offset": 80}
-    assert [c.source for c in store.checkpoints.all()] == ["another", "src"]
+    assert [c.source for c in store.checkpoints.all()] == ["another", "failing", "src"]
 
 
 def _append(store: Store, n: int, entity: str = "item") -> list[AuditRecord]:
@@ -119,6 +125,30 @@ def test_kv_compare_and_set(store: Store) -> None:
     store.kv.delete("user", "alice")
     store.kv.delete("user", "alice")
     assert store.kv.get("user", "alice") is None and store.kv.get("lease", "alice") is not None
+
+
+def test_kv_list_filters_in_the_store_so_limits_count_matches(store: Store) -> None:
+    for i in range(30):  # the matching documents sort last: a filter after a limited read would miss them
+        store.kv.put("delivery", f"a{i:02d}", {"state": "delivered", "channel": "mail", "n": 100 + i})
+    for i in range(3):
+        store.kv.put("delivery", f"z{i}", {"state": "pending", "channel": "mail", "serious": i == 0, "n": 2.0,
+                                           "note": None if i else "x" * 1000, "tags": ["a"]})
+    store.kv.put("other", "z9", {"state": "pending"})
+    pending = store.kv.list("delivery", where={"state": "pending"}, limit=2)
+    assert [d["n"] for d in pending] == [2.0, 2.0] and all(d["state"] == "pending" for d in pending)
+    assert len(store.kv.list("delivery", where={"state": "pending", "channel": "mail"})) == 3
+    assert len(store.kv.list("delivery", where={"state": "delivered"}, limit=1000)) == 30
+    assert len(store.kv.list("delivery", where={"serious": True})) == 1
+    assert len(store.kv.list("delivery", where={"serious": False})) == 2
+    assert len(store.kv.list("delivery", where={"serious": 1})) == 1  # as SQLite's json_extract sees it
+    assert len(store.kv.list("delivery", where={"n": 2})) == 3
+    assert len(store.kv.list("delivery", where={"n": "2"})) == 0  # a string is not a number
+    assert len(store.kv.list("delivery", where={"note": "x" * 1000})) == 1  # long values are matched too
+    assert len(store.kv.list("delivery", where={"note": None, "state": "pending"})) == 2  # null or absent
+    assert len(store.kv.list("delivery", where={"missing": None})) == 33
+    assert store.kv.list("delivery", where={"state": "nope"}) == []
+    with pytest.raises(StorageError, match="invalid field name"):
+        store.kv.list("delivery", where={"state') OR 1=1 --": 1})
 
 
 def test_kv_compare_and_set_under_contention(store: Store) -> None:

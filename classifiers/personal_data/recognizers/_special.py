@@ -7,8 +7,11 @@ sentence is about an identifiable person (the poster: je/I/my..., a relative: ma
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from classifiers.personal_data.recognizers._base import RegexRecognizer
+from presidio_analyzer import RecognizerResult
+
+from classifiers.personal_data.recognizers._base import RegexRecognizer, factor_alternatives
 
 # Who the sentence is about; kept cheap (one regex) because it runs on every special-category hit.
 SUBJECT_RX = re.compile(
@@ -44,3 +47,29 @@ class SpecialCategoryRecognizer(RegexRecognizer):
             return score
         left, right = sentence_bounds(text, start, end)
         return score if SUBJECT_RX.search(text, left, right) else None
+
+
+class MergedSpecialCategories:
+    """Every special-category term list in one regex pass over the lower-cased post (one named group per
+    recognizer) instead of one pass each: a pass costs about as much whatever the alternation's length, so
+    six became one. Findings are the same as each recognizer's own `scan`, except where terms of two
+    categories overlap: one finding then (the first category listed), where the detector would have kept only
+    one of the two anyway."""
+
+    def __init__(self, recognizers: Sequence[SpecialCategoryRecognizer]) -> None:
+        self.recognizers = list(recognizers)
+        groups = "|".join(f"(?P<g{i}>{factor_alternatives(r.TERMS)})" for i, r in enumerate(self.recognizers))
+        self._rx = re.compile(rf"(?<![\w])(?:{groups})(?![\w])")
+
+    def scan(self, text: str, lower: str | None = None) -> list[RecognizerResult]:
+        lower = text.lower() if lower is None else lower
+        if len(lower) != len(text):  # offsets would shift: fall back to one pass per recognizer
+            return [r for rec in self.recognizers for r in rec.scan(text)]
+        out: list[RecognizerResult] = []
+        for m in self._rx.finditer(lower):
+            rec = self.recognizers[int(str(m.lastgroup)[1:])]
+            start, end = m.span()
+            score = rec.check(text[start:end], text, start, end, rec.SCORE)
+            if score is not None:
+                out.append(rec.result(start, end, score))
+        return out

@@ -19,7 +19,7 @@ _APT = r"(?:,? ?(?:apt|appt|app|apartment|suite|ste|bât|bat|étage|etage)\.? ?\
 
 class AddressRecognizer(RegexRecognizer):
     ENTITY = "ADDRESS"
-    PRECHECK = r"\d"
+    MIN_DIGITS = 1
     CONTEXT = ("adresse", "habite", "domicile", "address", "live at", "lives at", "vis au", "j'habite")
     CONTEXT_BOOST = 0.15
     PATTERNS = (

@@ -8,7 +8,8 @@ from classifiers.personal_data.recognizers._base import RegexRecognizer
 class AgeRecognizer(RegexRecognizer):
     ENTITY = "AGE"
     LOWER = True
-    PRECHECK = r"\d"
+    MIN_DIGITS = 1
+    MERGE = True
     PATTERNS = (
         (r"(?<![\w,.])(1[01]\d|\d{1,2}) ?(?:ans|an)\b(?! (?:de traitement|d'|de prise|plus tard|après|apres|que))",
          0.7),

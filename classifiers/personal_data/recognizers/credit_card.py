@@ -21,6 +21,7 @@ def luhn_valid(number: str) -> bool:
 class CreditCardRecognizer(RegexRecognizer):
     ENTITY = "CREDIT_CARD"
     LOWER = True
+    MIN_DIGITS = 12
     PRECHECK = r"\d[\d .\-()]{5,}\d"
     CONTEXT = ("carte", "card", "cb", "visa", "mastercard", "amex", "paiement", "payment", "credit", "crédit")
     CONTEXT_BOOST = 0.0

@@ -20,6 +20,7 @@ class DateOfBirthRecognizer(RegexRecognizer):
     CONTEXT = ("né le", "née le", "ne le", "nee le", "né(e)", "naissance", "ddn", "dob", "born", "birth",
                "birthday", "anniversaire", "mis au monde", "venu au monde", "date de naiss")
     CONTEXT_BOOST = 0.0
+    MERGE = True
     PATTERNS = (
         (r"(?<![\w])\d{1,2} ?[/.\-|] ?\d{1,2} ?[/.\-|] ?(?:19|20)?\d{2}(?![\w])", 0.8),
         (r"(?<![\w])\d ?\d ?\d ?\d ?(?:1 ?9|2 ?0) ?\d ?\d(?![\w])", 0.8),

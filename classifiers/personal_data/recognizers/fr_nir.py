@@ -9,6 +9,9 @@ still counts when a context word ('sécu', 'NIR', 'assuré') is near, because a 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from presidio_analyzer import RecognizerResult
 
 from classifiers.personal_data.recognizers._base import RegexRecognizer
 
@@ -26,6 +29,7 @@ def nir_key_valid(value: str) -> bool:
 
 class FrNirRecognizer(RegexRecognizer):
     ENTITY = "NIR"
+    MIN_DIGITS = 11
     PRECHECK = r"\d[\d .\-()]{5,}\d"
     CONTEXT = ("secu", "sécu", "sécurité sociale", "securite sociale", "nir", "insee", "assuré", "assure",
                "carte vitale", "n° ss", "no ss", "numéro ss", "identification", "social security")
@@ -37,6 +41,14 @@ class FrNirRecognizer(RegexRecognizer):
         (r"(?<![\w])[12]\d{1,3}(?:[ .]\d{2,4}){2,5}(?![\w])", 0.0),
     )
 
+    def _scan(self, text: str, lower: str | None = None) -> Iterable[RecognizerResult]:
+        # The context pattern may also match inside a NIR the first one found: keep the outer match only.
+        kept: list[RecognizerResult] = []
+        for r in sorted(super()._scan(text, lower), key=lambda r: (r.start, -r.end)):
+            if not kept or r.end > kept[-1].end:
+                kept.append(r)
+        return kept
+
     def check(self, value: str, text: str, start: int, end: int, score: float) -> float | None:
         if nir_key_valid(value):
             return 1.0
@@ -44,14 +56,37 @@ class FrNirRecognizer(RegexRecognizer):
         context = self.has_context(text, start, end)
         if not 11 <= len(compact) <= 15 or (score == 0.0 and not context):
             return None
-        if context:
+        if context:  # said to be a NIR: a typo in the key or a missing digit does not make it anonymous
             return 0.65
-        # No context, wrong key: a 13-15 digit number shaped like a NIR (sex, month) is still likely one.
-        if len(compact) >= 13 and compact[0] in "12" and self._plausible_month(compact):
+        # No context, wrong key: a 13-15 digit number with a NIR's structure (sex, month, department) and
+        # grouped as a NIR is written is still likely one; other numbers (tables, references) are not.
+        if len(compact) >= 13 and nir_structure_ok(compact) and _grouped_like_nir(value):
             return 0.55
         return None
 
-    @staticmethod
-    def _plausible_month(compact: str) -> bool:
-        month = int(compact[3:5])
-        return 1 <= month <= 12 or 20 <= month <= 42 or 50 <= month <= 99
+
+def nir_structure_ok(compact: str) -> bool:
+    """Sex 1/2 (3/4/7/8: temporary numbers), month 01-12, 20-42 or 50-99 (unknown), department 01-99 or 2A/2B."""
+    if compact[0] not in "123478" or not compact[1:5].isdigit():
+        return False
+    month, dept = int(compact[3:5]), compact[5:7].upper()
+    if not (1 <= month <= 12 or 20 <= month <= 42 or 50 <= month <= 99):
+        return False
+    return dept in ("2A", "2B") or (dept.isdigit() and dept != "00")
+
+
+# Where a NIR's fields end: sex | year | month | department | commune | order | key.
+_FIELD_ENDS = frozenset({1, 3, 5, 7, 10, 13})
+
+
+def _grouped_like_nir(value: str) -> bool:
+    """Written compact, one digit at a time, or with separators only between its fields ('1 84 12 75 123 456')."""
+    groups = re.split(r"[\s.\-]+", value.strip())
+    if len(groups) == 1 or all(len(g) == 1 for g in groups):
+        return True
+    pos = 0
+    for g in groups[:-1]:
+        pos += len(g)
+        if pos not in _FIELD_ENDS:
+            return False
+    return True

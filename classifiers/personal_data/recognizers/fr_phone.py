@@ -15,6 +15,7 @@ _PAIRS = rf"(?:{_SEP}\d{{2}}){{4}}"
 class FrPhoneRecognizer(RegexRecognizer):
     ENTITY = "PHONE"
     LOWER = True
+    MIN_DIGITS = 10  # 06 12 34 56 78
     PRECHECK = r"\d[\d .\-()]{5,}\d"
     CONTEXT = ("tel", "tél", "téléphone", "portable", "mobile", "appel", "joindre", "joignable", "numéro",
                "phone", "call", "sms", "whatsapp")

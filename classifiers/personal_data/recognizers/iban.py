@@ -23,6 +23,7 @@ def iban_valid(value: str) -> bool:
 
 class IbanRecognizer(RegexRecognizer):
     ENTITY = "IBAN"
+    MIN_DIGITS = 8
     PRECHECK = r"\d[\d .\-()]{5,}\d"
     CONTEXT = ("iban", "rib", "virement", "compte", "bank", "account", "transfer")
     CONTEXT_BOOST = 0.0

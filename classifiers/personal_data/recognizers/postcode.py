@@ -8,9 +8,11 @@ from classifiers.personal_data.recognizers._base import RegexRecognizer
 
 class PostcodeRecognizer(RegexRecognizer):
     ENTITY = "POSTCODE"
+    MIN_DIGITS = 4
     PRECHECK = r"\d{4}"
     CONTEXT = ("code postal", "cp", "zip", "postcode", "postal code", "cedex")
     CONTEXT_BOOST = 0.5
+    MERGE = True
     PATTERNS = (
         (r"(?<![\w,.])(?:0[1-9]|[1-8]\d|9[0-8]|2[AB])\d{3}(?= [A-ZÉÈ][A-Za-zÀ-ÿ\-']{2,})", 0.6),
         (r"(?<![\w,.])\d{4,5}(?:-\d{3,4})?(?![\w,.]\d)", 0.1),

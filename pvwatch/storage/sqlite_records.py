@@ -1,0 +1,168 @@
+"""SQLite checkpoints, audit chain, cases and key-value documents (the items live in sqlite.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from pvwatch.errors import ConflictError, StorageError
+from pvwatch.models import AuditRecord, Case
+from pvwatch.storage.base import (
+    AuditRepository,
+    CaseRepository,
+    Checkpoint,
+    CheckpointRepository,
+    KeyValueRepository,
+    audit_hash,
+    checked,
+)
+
+if TYPE_CHECKING:
+    from pvwatch.storage.sqlite import _Db
+
+
+class SqliteCheckpoints(CheckpointRepository):
+    def __init__(self, db: _Db) -> None:
+        self.db = db
+
+    def get(self, source: str) -> Checkpoint:
+        with self.db.lock:
+            row = self.db.conn.execute("SELECT doc FROM checkpoints WHERE source=?", (source,)).fetchone()
+        if not row:
+            return Checkpoint(source=source)
+        # JSON documents: a checkpoint written before a field existed loads with its default (no migration).
+        return Checkpoint.from_doc(json.loads(row[0]))
+
+    def save(self, cp: Checkpoint) -> None:
+        with self.db.tx() as c:
+            c.execute("INSERT OR REPLACE INTO checkpoints (source, doc) VALUES (?, ?)",
+                      (cp.source, json.dumps(cp.to_doc())))
+
+    def all(self) -> list[Checkpoint]:
+        with self.db.lock:
+            names = [r[0] for r in self.db.conn.execute("SELECT source FROM checkpoints ORDER BY source")]
+        return [self.get(n) for n in names]
+
+
+class SqliteAudit(AuditRepository):
+    def __init__(self, db: _Db) -> None:
+        self.db = db
+
+    def append(self, rec: AuditRecord) -> AuditRecord:
+        with self.db.tx() as c:
+            row = c.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+            seq, prev = (row[0] + 1, row[1]) if row else (1, "")
+            rec = rec.model_copy(update={"seq": seq, "prev_hash": prev, "hash": ""})
+            rec = rec.model_copy(update={"hash": audit_hash(rec)})
+            c.execute(
+                "INSERT INTO audit (seq, entity_id, doc, hash) VALUES (?, ?, ?, ?)",
+                (seq, rec.entity_id, rec.model_dump_json(), rec.hash),
+            )
+            return rec
+
+    def iter(self, entity_id: str | None = None) -> Iterator[AuditRecord]:
+        last = 0
+        while True:
+            with self.db.lock:
+                if entity_id is None:
+                    rows = self.db.conn.execute(
+                        "SELECT seq, doc FROM audit WHERE seq > ? ORDER BY seq LIMIT 1000", (last,)
+                    ).fetchall()
+                else:
+                    rows = self.db.conn.execute(
+                        "SELECT seq, doc FROM audit WHERE seq > ? AND entity_id=? ORDER BY seq LIMIT 1000",
+                        (last, entity_id),
+                    ).fetchall()
+            if not rows:
+                return
+            for seq, doc in rows:
+                last = seq
+                yield AuditRecord.model_validate_json(doc)
+
+
+class SqliteCases(CaseRepository):
+    def __init__(self, db: _Db) -> None:
+        self.db = db
+
+    def create(self, case: Case) -> Case:
+        case = checked(case.model_copy(update={"version": 1}))
+        with self.db.tx() as c:
+            if c.execute("SELECT 1 FROM cases WHERE id=?", (case.id,)).fetchone():
+                raise ConflictError(f"case {case.id} already exists")
+            c.execute(
+                "INSERT INTO cases (id, status, due_at, version, doc) VALUES (?,?,?,?,?)",
+                (case.id, case.status.value, case.due_at.isoformat(), 1, case.model_dump_json()),
+            )
+        return case
+
+    def get(self, case_id: str) -> Case | None:
+        with self.db.lock:
+            row = self.db.conn.execute("SELECT doc FROM cases WHERE id=?", (case_id,)).fetchone()
+        return Case.model_validate_json(row[0]) if row else None
+
+    def update(self, case: Case) -> Case:
+        case = checked(case)
+        with self.db.tx() as c:
+            row = c.execute("SELECT version FROM cases WHERE id=?", (case.id,)).fetchone()
+            if row is None or row[0] != case.version:
+                raise ConflictError(f"case {case.id} was changed by someone else; reload it and redo the action")
+            saved = case.model_copy(update={"version": case.version + 1})
+            c.execute(
+                "UPDATE cases SET status=?, due_at=?, version=?, doc=? WHERE id=?",
+                (saved.status.value, saved.due_at.isoformat(), saved.version, saved.model_dump_json(), saved.id),
+            )
+        return saved
+
+    def list(self, status: str | None = None, due_before: datetime | None = None) -> list[Case]:
+        sql, args = "SELECT doc FROM cases WHERE 1=1", []
+        if status:
+            sql += " AND status=?"
+            args.append(status)
+        if due_before:
+            sql += " AND due_at < ?"
+            args.append(due_before.isoformat())
+        with self.db.lock:
+            rows = self.db.conn.execute(sql + " ORDER BY due_at", args).fetchall()
+        return [Case.model_validate_json(r[0]) for r in rows]
+
+
+class SqliteKV(KeyValueRepository):
+    def __init__(self, db: _Db) -> None:
+        self.db = db
+
+    def get(self, kind: str, id: str) -> tuple[dict[str, Any], int] | None:
+        with self.db.lock:
+            row = self.db.conn.execute("SELECT doc, version FROM kv WHERE kind=? AND id=?", (kind, id)).fetchone()
+        return (json.loads(row[0]), int(row[1])) if row else None
+
+    def put(self, kind: str, id: str, doc: dict[str, Any], expected_version: int | None = None) -> int:
+        with self.db.tx() as c:
+            row = c.execute("SELECT version FROM kv WHERE kind=? AND id=?", (kind, id)).fetchone()
+            current = int(row[0]) if row else 0
+            if expected_version is not None and expected_version != current:
+                raise ConflictError(
+                    f"{kind}/{id} changed concurrently (expected v{expected_version}, found v{current}); "
+                    "reload and retry"
+                )
+            c.execute(
+                "INSERT OR REPLACE INTO kv (kind, id, version, doc) VALUES (?,?,?,?)",
+                (kind, id, current + 1, json.dumps(doc, default=str)),
+            )
+            return current + 1
+
+    def delete(self, kind: str, id: str) -> None:
+        with self.db.tx() as c:
+            c.execute("DELETE FROM kv WHERE kind=? AND id=?", (kind, id))
+
+    def list(self, kind: str, where: dict[str, Any] | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        sql, args = "SELECT doc FROM kv WHERE kind=?", [kind]
+        for k, v in (where or {}).items():
+            if not k.isidentifier():
+                raise StorageError(f"invalid field name {k!r} in kv filter")
+            sql += f" AND json_extract(doc, '$.{k}') IS ?"
+            args.append(v)
+        with self.db.lock:
+            rows = self.db.conn.execute(sql + " ORDER BY id LIMIT ?", (*args, limit)).fetchall()
+        return [json.loads(r[0]) for r in rows]
