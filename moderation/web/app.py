@@ -61,25 +61,11 @@ def create_app(cfg: Config, store: Store) -> FastAPI:
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
         return _error(request, 401, "Not logged in", exc)
 
-    @app.exception_handler(CsrfFailed)
-    async def _csrf(request: Request, exc: CsrfFailed) -> Response:
-        return _error(request, 403, "Security check failed", exc)
-
-    @app.exception_handler(PermissionDenied)
-    async def _denied(request: Request, exc: PermissionDenied) -> Response:
-        return _error(request, 403, "Not allowed", exc)
-
-    @app.exception_handler(NotFoundError)
-    async def _missing(request: Request, exc: NotFoundError) -> Response:
-        return _error(request, 404, "Not found", exc)
-
-    @app.exception_handler(ConflictError)
-    async def _conflict(request: Request, exc: ConflictError) -> Response:
-        return _error(request, 409, "Changed by someone else", exc)
-
-    @app.exception_handler(PvwatchError)
-    async def _bad(request: Request, exc: PvwatchError) -> Response:
-        return _error(request, 400, "Cannot do that", exc)
+    # Starlette picks the handler of the closest class in the exception's MRO, so PvwatchError is the catch-all.
+    for exc_type, status, title in ((CsrfFailed, 403, "Security check failed"), (PermissionDenied, 403, "Not allowed"),
+                                    (NotFoundError, 404, "Not found"), (ConflictError, 409, "Changed by someone else"),
+                                    (PvwatchError, 400, "Cannot do that")):
+        app.add_exception_handler(exc_type, _handler(_error, status, title))
 
     from moderation.web import views_auth, views_cases, views_dashboard, views_queue
 
@@ -90,6 +76,12 @@ def create_app(cfg: Config, store: Store) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _mount_ingest(app, cfg, store)
     return app
+
+
+def _handler(error: Any, status: int, title: str) -> Any:
+    async def handle(request: Request, exc: Exception) -> Response:
+        return error(request, status, title, exc)  # type: ignore[no-any-return]
+    return handle
 
 
 def _mount_ingest(app: FastAPI, cfg: Config, store: Store) -> None:

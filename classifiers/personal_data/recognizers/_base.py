@@ -135,13 +135,10 @@ class RegexRecognizer(LocalRecognizer):
                 start, end = m.span(self.GROUP)
                 if start == end or (start, end) in seen:
                     continue
-                score = self.check(text[start:end], text, start, end, base)
-                if score is None:
-                    continue
-                if self._context and self.has_context(text, start, end):
-                    score = min(1.0, score + self.CONTEXT_BOOST)
-                seen.add((start, end))
-                yield self.result(start, end, score)
+                found = self._scored(text, start, end, base)
+                if found is not None:
+                    seen.add((start, end))
+                    yield found
 
     def _scan_merged(self, text: str, haystack: str) -> Iterable[RecognizerResult]:
         assert self._merged is not None
@@ -152,12 +149,18 @@ class RegexRecognizer(LocalRecognizer):
             start, end = m.span(group)
             if start == end:
                 continue
-            score = self.check(text[start:end], text, start, end, base)
-            if score is None:
-                continue
-            if self._context and self.has_context(text, start, end):
-                score = min(1.0, score + self.CONTEXT_BOOST)
-            yield self.result(start, end, score)
+            found = self._scored(text, start, end, base)
+            if found is not None:
+                yield found
+
+    def _scored(self, text: str, start: int, end: int, base: float) -> RecognizerResult | None:
+        """The checksum/validation hook, then the context boost: one place for both scan paths."""
+        score = self.check(text[start:end], text, start, end, base)
+        if score is None:
+            return None
+        if self._context and self.has_context(text, start, end):
+            score = min(1.0, score + self.CONTEXT_BOOST)
+        return self.result(start, end, score)
 
     def result(self, start: int, end: int, score: float) -> RecognizerResult:
         return RecognizerResult(
