@@ -9,10 +9,13 @@ import json
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 
 @dataclass
@@ -84,6 +87,16 @@ def start_receiver() -> Receiver:
     rec.server.daemon_threads = True
     threading.Thread(target=rec.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return rec
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A started receiver for one test (shared by the alert test modules via tests/conftest.py)."""
+    rec = start_receiver()
+    yield rec
+    assert rec.server is not None
+    rec.server.shutdown()
+    rec.server.server_close()
 
 
 def self_signed(tmp: Path) -> tuple[Path, Path]:

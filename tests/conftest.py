@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 pytest_plugins: list[str] = []
 if (REPO / "tests" / "es_fixture.py").exists():
     pytest_plugins.append("tests.es_fixture")
+pytest_plugins.append("tests.alerts_support")  # the `receiver` fixture
 
 
 @pytest.fixture

@@ -15,20 +15,12 @@ import pytest
 from alerts.channels import DeliveryError, Message, build_channel
 from alerts.channels.webhook import verify_signature
 from pvwatch.errors import ConfigError
-from tests.alerts_support import Receiver, SmtpServer, self_signed, start_receiver
+from tests.alerts_support import Receiver, SmtpServer, self_signed
 
 ALERT = {"event": "adverse_event", "rule": "r", "item_key": "demo:42", "platform": "demo", "products": ["Levothyrox"],
          "flags": ["adverse_event"], "serious": True, "seriousness": ["hospitalisation"], "special_situations": [],
          "score": 0.9, "day_zero": None, "link": "http://127.0.0.1:8765/items/demo:42"}
 MSG = Message(delivery_id="d" * 32, rule="r", event="adverse_event", alerts=[ALERT])
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    rec = start_receiver()
-    yield rec
-    assert rec.server is not None
-    rec.server.shutdown()
 
 
 def test_webhook_posts_json_with_a_verifiable_hmac_signature(receiver: Receiver) -> None:

@@ -4,28 +4,19 @@ then `pvwatch alerts status|test|retry` in-process."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from pvwatch.cli.main import app
-from tests.alerts_support import Receiver, start_receiver
+from tests.alerts_support import Receiver
 
 POSTS = [
     {"id": "a1", "lang": "fr", "author": "@marie_l",
      "text": "J'ai pris du Levothyrox et depuis j'ai des palpitations, hospitalisée hier. marie.l@example.com"},
     {"id": "a2", "lang": "fr", "author": "@chat", "text": "Super soirée hier soir avec les copains !"},
 ]
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    rec = start_receiver()
-    yield rec
-    assert rec.server is not None
-    rec.server.shutdown()
 
 
 def _config(tmp_path: Path, url: str) -> Path:
