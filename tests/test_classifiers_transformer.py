@@ -100,3 +100,15 @@ def test_max_length_and_sampling_are_recorded_and_used(tmp_path: Path) -> None:
     assert together == pytest.approx([scorer.score([t])[0] for t in texts], abs=1e-5)
     # A checkpoint without the settings file (any plain HF directory) keeps the default length.
     assert TransformerScorer.load(base).max_length == 128
+
+
+def test_on_epoch_sees_each_epochs_weights_and_training_resumes(tmp_path: Path) -> None:
+    base = tiny_bert(tmp_path)
+    examples = [Example(t, True) for t in POS] * 4 + [Example(t, False) for t in NEG] * 3
+    seen: list[tuple[int, list[float]]] = []
+    out = fine_tune(base, examples, tmp_path / "tuned", epochs=3, lr=5e-3, batch_size=8,
+                    on_epoch=lambda n, scorer: seen.append((n, scorer.score(POS + NEG))))
+    assert [n for n, _ in seen] == [1, 2, 3]
+    assert seen[0][1] != seen[1][1] != seen[2][1]  # the weights moved between epochs: training went on
+    # the last epoch's scores are the saved checkpoint's
+    assert TransformerScorer.load(out).score(POS + NEG) == pytest.approx(seen[-1][1], abs=1e-5)

@@ -35,6 +35,8 @@ CASES = [
     ("FrPhoneRecognizer", "+33 (0)6 12 34 56 78", ["+33 (0)6 12 34 56 78"]),
     ("FrPhoneRecognizer", "+33612345678", ["+33612345678"]),
     ("FrPhoneRecognizer", "0033 6 12 34 56 78", ["0033 6 12 34 56 78"]),
+    ("FrPhoneRecognizer", "standard : (33) 1 20 49 98 13 - fax", ["(33) 1 20 49 98 13"]),
+    ("FrPhoneRecognizer", "(+33) 6 12 34 56 78", ["(+33) 6 12 34 56 78"]),
     ("FrPhoneRecognizer", "lot 00 12 34 56 78 et 123456789", []),
     # international phones
     ("IntlPhoneRecognizer", "call me +44 7700 900123", ["+44 7700 900123"]),
@@ -61,17 +63,27 @@ CASES = [
     ("IntlPhoneRecognizer", "His social security number is 853-37-1694", []),
     ("IntlPhoneRecognizer", "my account number is 1234 5678 90", []),
     ("IntlPhoneRecognizer", "2125551234 tablets", []),
+    # the phone, not the first or last groups of the longer number after it
+    ("IntlPhoneRecognizer", "Mobile: 06 12 34 56 78, 29 241 876 532 98 90.", ["06 12 34 56 78"]),
+    ("IntlPhoneRecognizer", "Mobile: 06 12 34 56 78, 1 20 49 98 13 22 31.", ["06 12 34 56 78"]),
     # NIR: key = 97 - (13 digits mod 97), Corsica 2A -> 19 and 2B -> 18
     ("FrNirRecognizer", "mon numéro 2 69 05 49 588 157 80", ["2 69 05 49 588 157 80"]),
     ("FrNirRecognizer", "NIR 269054958815780", ["269054958815780"]),
     ("FrNirRecognizer", "né en Corse: 1 78 01 2A 123 456 21", ["1 78 01 2A 123 456 21"]),
     ("FrNirRecognizer", "Bastia 2 92 05 2B 045 012 26", ["2 92 05 2B 045 012 26"]),
     ("FrNirRecognizer", "commande 978012312345699", []),  # sex digit 9: not a NIR
-    ("FrNirRecognizer", "colis 1 78 15 75 123 456 99", []),  # month 15 does not exist, key wrong
+    ("FrNirRecognizer", "colis 1 78 15 75 123 456 99", []),  # month 15 does not exist, key wrong, a parcel
     ("FrNirRecognizer", "ref 3 84 12 75 123 456 38", ["3 84 12 75 123 456 38"]),  # temporary (3), wrong key
-    ("FrNirRecognizer", "ref 1 24 49 75 123 456 99", []),  # month 49 does not exist
-    ("FrNirRecognizer", "ref 1 84 12 00 123 456 99", []),  # department 00 does not exist
-    ("FrNirRecognizer", "tableau 29 241 876 532 98 90", []),  # not grouped as a NIR is written, no context
+    ("FrNirRecognizer", "ref 1 24 49 75 123 456 99", []),  # month 49 does not exist, and said to be a reference
+    ("FrNirRecognizer", "ref 3 84 12 00 123 456 99", []),  # department 00 does not exist, temporary number
+    ("FrNirRecognizer", "commande 29 241 876 532 98 90", []),  # an order number
+    ("FrNirRecognizer", "facture n° 1 24 49 75 123 456 99", []),
+    # no context, fields or key wrong, but a 13-15 digit number starting with the sex digit: masked (typo, dictated)
+    ("FrNirRecognizer", "Julien - 1 2 4 4 9 3 2 6 4 1 3 5 9 1, né le 21/08/1980", ["1 2 4 4 9 3 2 6 4 1 3 5 9 1"]),
+    ("FrNirRecognizer", "jb@free.fr 29 241 876 532 98 90.", ["29 241 876 532 98 90"]),
+    ("FrNirRecognizer", "F | 03/03/1944 | 12219381234295 | 170 rue", ["12219381234295"]),
+    ("FrNirRecognizer", "20 203 192 29 3 3 29 20 029 29 392", []),  # a slice of a table row
+    ("FrNirRecognizer", "V 929 293 920 29 299 29 120 40 210 92", []),
     ("FrNirRecognizer", "NIR : 29 241 876 532 98 90", ["29 241 876 532 98 90"]),  # said to be one
     ("FrNirRecognizer", "numéro de sécu 1 84 12 75 123 456 00", ["1 84 12 75 123 456 00"]),  # one span only
     # IBAN mod 97
@@ -84,6 +96,8 @@ CASES = [
     ("CreditCardRecognizer", "card 5500-0000-0000-0004", ["5500-0000-0000-0004"]),
     ("CreditCardRecognizer", "card 4111 1111 1111 1112", []),
     ("CreditCardRecognizer", "0000 0000 0000 0000", []),
+    ("CreditCardRecognizer", "| 12219381234295 |", []),  # Luhn-valid, but no card network starts with 1
+    ("CreditCardRecognizer", "carte 12219381234295", ["12219381234295"]),  # said to be a card
     # IP
     ("IpAddressRecognizer", "depuis 203.0.113.42 hier", ["203.0.113.42"]),
     ("IpAddressRecognizer", "ip 2001:db8::8a2e:370:7334", ["2001:db8::8a2e:370:7334"]),
@@ -214,6 +228,7 @@ def test_french_phone_scores_at_least_half() -> None:
     ("ref 3 84 12 75 123 456 38", 0.55),  # temporary number (sex 3), valid structure, wrong key
     ("ref 3 84 12 75 123 456 37", 1.0),  # the same with its right key
     ("INSEE 1 84 12 75 123 456 00", 0.65),  # wrong key, said to be a NIR
+    ("né le 21/08/1980, 1 24 49 75 123 456 99", 0.5),  # month 49 does not exist: a typo, still masked
 ])
 def test_nir_scores_checksum_above_shape(text: str, score: float) -> None:
     rec = BY_NAME["FrNirRecognizer"]()

@@ -65,8 +65,12 @@ def class_weights(n_pos: int, n_neg: int) -> list[float]:
 def fine_tune(base: Path, examples: Sequence[Example], out: Path, epochs: int = 2, lr: float = 5e-5,
               batch_size: int = 16, seed: int = 0, max_steps: int | None = None, max_length: int = MAX_TOKENS,
               neg_per_pos: float | None = None, warmup: float = 0.06, balanced: bool = True,
-              log: Callable[[str], None] | None = None) -> Path:
-    """Fine-tune `base` for AE/not-AE on `examples`; writes a checkpoint `TransformerScorer.load` reads."""
+              log: Callable[[str], None] | None = None,
+              on_epoch: Callable[[int, TransformerScorer], None] | None = None) -> Path:
+    """Fine-tune `base` for AE/not-AE on `examples`; writes a checkpoint `TransformerScorer.load` reads.
+
+    `on_epoch(n, scorer)` is called after each epoch with a scorer over the weights so far (for selecting an
+    epoch on validation data); training resumes after it returns."""
     import torch
 
     if len({e.label for e in examples}) < 2:
@@ -74,7 +78,6 @@ def fine_tune(base: Path, examples: Sequence[Example], out: Path, epochs: int = 
     torch.manual_seed(seed)
     rng = random.Random(seed)
     tok, model = _load(base, num_labels=2, ignore_mismatched_sizes=True)
-    model.train()
     labels = [e.label for e in examples]
     plans = [epoch_sample(labels, neg_per_pos, rng) for _ in range(epochs)]
     total = sum((len(p) + batch_size - 1) // batch_size for p in plans)
@@ -88,7 +91,8 @@ def fine_tune(base: Path, examples: Sequence[Example], out: Path, epochs: int = 
     weights = class_weights(seen_pos, len(plans[0]) - seen_pos) if balanced else [1.0, 1.0]
     loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights))
     steps = 0
-    for order in plans:
+    for epoch, order in enumerate(plans, start=1):
+        model.train()
         for i in range(0, len(order), batch_size):
             if steps >= total:
                 break
@@ -104,7 +108,9 @@ def fine_tune(base: Path, examples: Sequence[Example], out: Path, epochs: int = 
             optim.zero_grad()
             steps += 1
             if log is not None and (steps % 50 == 0 or steps == total):
-                log(f"step {steps}/{total} loss {float(loss):.3f}")
+                log(f"step {steps}/{total} loss {loss.item():.3f}")
+        if on_epoch is not None:
+            on_epoch(epoch, TransformerScorer(tok, model, max_length))  # puts the model in eval mode
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(str(out))
     tok.save_pretrained(str(out))

@@ -36,4 +36,6 @@ class CreditCardRecognizer(RegexRecognizer):
             return None
         if d[0] in "3456" or self.has_context(text, start, end):
             return 1.0
-        return 0.6
+        # Mastercard's 2-series; other first digits are airline, health, national or internal numbers (ISO/IEC
+        # 7812 major industry identifiers), not payment cards, unless the post says so.
+        return 0.6 if d[0] == "2" else None

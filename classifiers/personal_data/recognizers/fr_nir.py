@@ -4,6 +4,10 @@ Layout: sex (1/2, 3/4/7/8 for temporary numbers), year (2), month (01-12, 20-42 
 department (2 digits, or 2A/2B for Corsica, counted as 19/18 in the key), commune (3), order (3), key (2).
 People type it with spaces anywhere. A valid key scores 1.0; a well-shaped number with a wrong or missing key
 still counts when a context word ('sécu', 'NIR', 'assuré') is near, because a typo does not make it anonymous.
+Without context, a 13-15 digit number starting with the sex digit 1/2 scores 0.55 when its fields are
+plausible and 0.5 when they are not (a mistyped or dictated NIR): masking a stray long number costs little,
+leaking a NIR is a breach. At 0.5, slices of longer runs of numbers (tables) and numbers introduced as an
+order, parcel, invoice or other reference are left alone.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from collections.abc import Iterable
 
 from presidio_analyzer import RecognizerResult
 
-from classifiers.personal_data.recognizers._base import RegexRecognizer
+from classifiers.personal_data.recognizers._base import CONTEXT_CHARS, RegexRecognizer, fold
 
 _D = r"\d ?"
 
@@ -36,7 +40,7 @@ class FrNirRecognizer(RegexRecognizer):
     CONTEXT_BOOST = 0.0  # context is used in `check`, not as a boost
     PATTERNS = (
         # 13 to 15 characters, optionally spaced, department may be 2A/2B
-        (r"(?<![\w])[1-478] ?\d ?\d ?\d ?\d ?(?:\d ?\d|2 ?[AB]) ?(?:\d ?){5}\d(?: ?\d ?\d)?(?![\w])", 0.5),
+        (r"(?<![\w])[1-478] ?\d ?\d ?\d ?\d ?(?:\d ?\d|2 ?[AB]) ?(?:\d ?){5}\d(?: ?\d){0,2}(?![\w])", 0.5),
         # with a context word just before, shorter or oddly grouped numbers count too ('173 2857 4932')
         (r"(?<![\w])[12]\d{1,3}(?:[ .]\d{2,4}){2,5}(?![\w])", 0.0),
     )
@@ -60,9 +64,35 @@ class FrNirRecognizer(RegexRecognizer):
             return 0.65
         # No context, wrong key: a 13-15 digit number with a NIR's structure (sex, month, department) and
         # grouped as a NIR is written is still likely one; other numbers (tables, references) are not.
-        if len(compact) >= 13 and nir_structure_ok(compact) and _grouped_like_nir(value):
+        if len(compact) < 13 or score == 0.0:
+            return None
+        if nir_structure_ok(compact) and _grouped_like_nir(value):
             return 0.55
+        if (compact[0] in "12" and _dictated(value) and not _inside_longer_run(text, start, end)
+                and not _OTHER_REFERENCE.search(fold(_line_before(text, start)))):
+            return 0.5
         return None
+
+
+# Words that introduce a number that is not a NIR (same line, just before it).
+_OTHER_REFERENCE = re.compile(r"\b(?:commande|colis|suivi|facture|ref|reference|order|tracking|invoice|lot|siret|"
+                              r"siren|finess|rpps|adeli|transaction|isbn|ean|imei|serie|serial)\b")
+
+
+def _line_before(text: str, start: int) -> str:
+    window = text[max(0, start - CONTEXT_CHARS):start]
+    return window.rsplit("\n", 1)[-1]
+
+
+def _inside_longer_run(text: str, start: int, end: int) -> bool:
+    """True for a slice of a longer run of numbers (a table row): a digit just before or after, past one space."""
+    return bool(re.search(r"\d[ .]?\Z", text[max(0, start - 2):start])) or bool(re.match(r"[ .]?\d", text[end:end + 2]))
+
+
+def _dictated(value: str) -> bool:
+    """Compact, or in groups of at most four characters, as people read a number out ('29 241 876 532 98 90')."""
+    groups = re.split(r"[\s.\-]+", value.strip())
+    return len(groups) == 1 or all(len(g) <= 4 for g in groups)
 
 
 def nir_structure_ok(compact: str) -> bool:

@@ -1,4 +1,4 @@
-"""French phone numbers: 06 12 34 56 78, 06.12.34.56.78, 0612345678, +33 6 12..., +33 (0)6..., 0033 6...
+"""French phone numbers: 06 12 34 56 78, 06.12.34.56.78, 0612345678, +33 6 12..., +33 (0)6..., 0033 6..., (33) 1 20...
 
 Presidio's phone recognizer (phonenumbers) scores these 0.4 by default, below the usual 0.5 threshold; a
 French number has a rigid shape (ten digits, 0 + non-zero, pairs), so the shape alone is strong evidence.
@@ -23,4 +23,6 @@ class FrPhoneRecognizer(RegexRecognizer):
     PATTERNS = (
         (rf"(?<![\w+])0[1-9]{_PAIRS}(?!\d)", 0.75),
         (rf"(?<![\w+])(?:\+|00)33{_SEP}(?:\(0\){_SEP})?[1-9]{_PAIRS}(?!\d)", 0.85),
+        # the country code in brackets, as on letterheads: (33) 1 20 49 98 13, (+33) 6..., (0033) 6...
+        (rf"(?<![\w+])\((?:\+|00)?33\){_SEP}(?:\(0\){_SEP})?[1-9]{_PAIRS}(?!\d)", 0.85),
     )
