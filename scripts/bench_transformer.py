@@ -75,7 +75,7 @@ def main() -> int:
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--recall-margin", type=float, default=RECALL_MARGIN,
                     help="validation recall the threshold must reach (held-out recall varies by about +-0.03)")
-    ap.add_argument("--reuse", action="store_true", help="reuse the fine-tuned checkpoint in --work")
+    ap.add_argument("--reuse", action="store_true", help="reuse the per-epoch scores cached in --work (no fine-tuning)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     if not SHARED.is_dir():
