@@ -70,6 +70,7 @@ def collector_payload(cp: Checkpoint, event: str, rule: str, base_url: str, now:
         "error_count": cp.error_count,
         "failing": cp.failing,  # its latest poll failed (else it is stuck without errors)
         "last_error_at": _iso(cp.last_error_at),
+        "failing_since": _iso(cp.failing_since),
         "link": base_url.rstrip("/") + "/",
     }
 
@@ -89,7 +90,8 @@ def title(p: dict[str, Any]) -> str:
         return f"PV case {p.get('case_id')} OVERDUE ({p.get('days_left')} days): {products}"
     if event == "collector_stopped":
         why = "failing" if p.get("failing") else "no error"
-        return f"Collector {p.get('source')} stopped, {why} (last success {p.get('last_success') or 'never'})"
+        since = p.get("last_success") or f"never; failing since {p.get('failing_since')}"
+        return f"Collector {p.get('source')} stopped, {why} (last success {since})"
     return f"pvwatch {event}"
 
 

@@ -56,10 +56,12 @@ def collector_stopped(rule: Rule, cp: Checkpoint, now: datetime) -> bool:
     """A source that has succeeded before and not since `stopped_after_minutes`, whether its polls fail
     (`cp.failing`: last_error_at newer than last_success, the health page's "failing") or it is stuck without
     errors ("stale"). A failure newer than a recent success ("degraded") is not an outage yet. Measured from
-    the last success only, like the health page; never-started ones have nothing to measure from."""
-    if rule.on != "collector_stopped" or rule.stopped_after_minutes is None or cp.last_success is None:
+    the last success, like the health page; a source that never succeeded is measured from its first failure
+    (`failing_since`: wrong credentials from day one mean nothing is being screened)."""
+    if rule.on != "collector_stopped" or rule.stopped_after_minutes is None:
         return False
-    return now - as_utc(cp.last_success) >= timedelta(minutes=rule.stopped_after_minutes)
+    since = cp.last_success if cp.last_success is not None else cp.failing_since
+    return since is not None and now - as_utc(since) >= timedelta(minutes=rule.stopped_after_minutes)
 
 
 def quiet_until(q: QuietHours, now: float) -> float | None:

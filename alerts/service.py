@@ -157,8 +157,9 @@ class AlertService:
             for cp in self.store.checkpoints.all():
                 for rule in src_rules:
                     if cp.source not in disabled and collector_stopped(rule, cp, now_dt):
-                        # one alert per outage: the subject names the last success it is measured from
-                        subject = f"source:{cp.source}:{cp.last_success.isoformat() if cp.last_success else ''}"
+                        # one alert per outage: the subject names the time it is measured from
+                        since = cp.last_success or cp.failing_since
+                        subject = f"source:{cp.source}:{since.isoformat() if since else ''}"
                         payload = collector_payload(cp, rule.on, rule.name, base_url, now_dt)
                         added += self._record(rule, subject, payload, False, now)
         return added

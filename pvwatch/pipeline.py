@@ -138,6 +138,7 @@ class Pipeline:
         now = utcnow()
         cp.cursor = batch.cursor
         cp.last_success = now
+        cp.failing_since = None
         cp.collected += len(batch.posts)
         if batch.errors:  # skipped malformed items: the poll itself succeeded (same timestamp, not "failing")
             cp.last_error, cp.last_error_at = batch.errors[-1], now
@@ -162,6 +163,8 @@ class Pipeline:
         cp.error_count += 1
         cp.last_error = message[:500]
         cp.last_error_at = utcnow()
+        if cp.failing_since is None:
+            cp.failing_since = cp.last_error_at
         self.store.checkpoints.save(cp)
         delay = backoff_seconds(state.failures)
         state.next_at = time.monotonic() + delay

@@ -264,6 +264,30 @@ def test_case_deadlines_and_stopped_collectors(receiver: Receiver, store: Sqlite
     assert len(deliveries(store)) == 3 and receiver.hits == 3
 
 
+def test_a_source_that_never_succeeded_is_reported_from_its_first_failure(
+    receiver: Receiver, store: SqliteStore
+) -> None:
+    now = datetime(2024, 5, 10, 12, 0, tzinfo=UTC)
+    clock = Clock(now.timestamp())
+    rules = [{"name": "down", "on": "collector_stopped", "stopped_after_minutes": 30, "channels": ["hook"]}]
+    svc = service(config(receiver, rules, check_seconds=60), store, clock)
+    first = now - timedelta(minutes=45)
+    store.checkpoints.save(Checkpoint(source="x", error_count=30, last_error="HTTP 401", last_error_at=now,
+                                      failing_since=first))  # wrong credentials since day one
+    store.checkpoints.save(Checkpoint(source="youtube", error_count=2, last_error="HTTP 503", last_error_at=now,
+                                      failing_since=now - timedelta(minutes=5)))  # not long enough yet
+    store.checkpoints.save(Checkpoint(source="reddit"))  # never polled: nothing to measure from
+    svc.tick()
+    assert [(d["rule"], d["subject"]) for d in deliveries(store)] == [("down", f"source:x:{first.isoformat()}")]
+    (hit,) = receiver.wait_for(1)
+    body = hit.json()["alerts"][0]
+    assert body["last_success"] is None and body["failing_since"] == first.isoformat() and body["failing"]
+    assert b"HTTP 401" not in hit.body  # the platform's error text stays out of alerts
+    clock.t += 120
+    svc.tick()
+    assert len(deliveries(store)) == 1  # one alert per outage
+
+
 def test_disabled_records_suppressed_and_sends_nothing(receiver: Receiver, store: SqliteStore) -> None:
     svc = service(config(receiver, [AE_RULE], enabled=False), store, Clock())
     svc.on_new_item(item())

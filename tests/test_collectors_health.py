@@ -59,10 +59,17 @@ def test_a_failure_right_after_a_success_is_not_ok(store: SqliteStore, base_conf
     later = utcnow() + timedelta(minutes=11)
     assert health_report(store, stale_after=600, now=later)[0]["status"] == "failing"
 
+    first_failure = cp.failing_since
+    assert first_failure == cp.last_error_at
+    assert pipe.step(state) is None  # failing again: the outage still counts from its first failure
+    cp = store.checkpoints.get("src")
+    assert cp.failing_since == first_failure and cp.last_error_at is not None and cp.last_error_at > first_failure
+
     col.fail, col.errors = False, ["item 3: no text"]  # a poll that skipped a malformed item still succeeded
     assert pipe.step(state) is not None
     cp = store.checkpoints.get("src")
     assert cp.last_error == "item 3: no text" and cp.last_error_at == cp.last_success and not cp.failing
+    assert cp.failing_since is None
     assert health_report(store, stale_after=600)[0]["status"] == "ok"
     pipe.run(threading.Event(), once=True)  # the loop itself still runs with such a collector
 

@@ -51,7 +51,7 @@ class Page:
     total: int
 
 
-_CP_TIMES = ("last_success", "last_error_at")
+_CP_TIMES = ("last_success", "last_error_at", "failing_since")
 
 
 @dataclass
@@ -64,6 +64,9 @@ class Checkpoint:
     lag_seconds: float | None = None
     collected: int = 0
     last_error_at: datetime | None = None  # absent from checkpoints written before it existed
+    # The first failed poll of the current run of failures; None after a success. Lets a source that never
+    # succeeded (wrong credentials from day one) be reported as stopped: there is no last success to count from.
+    failing_since: datetime | None = None
 
     @property
     def failing(self) -> bool:
