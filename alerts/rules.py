@@ -60,7 +60,7 @@ def collector_stopped(rule: Rule, cp: Checkpoint, now: datetime) -> bool:
     (`failing_since`: wrong credentials from day one mean nothing is being screened)."""
     if rule.on != "collector_stopped" or rule.stopped_after_minutes is None:
         return False
-    since = cp.last_success if cp.last_success is not None else cp.failing_since
+    since = cp.up_until
     return since is not None and now - as_utc(since) >= timedelta(minutes=rule.stopped_after_minutes)
 
 

@@ -158,7 +158,7 @@ class AlertService:
                 for rule in src_rules:
                     if cp.source not in disabled and collector_stopped(rule, cp, now_dt):
                         # one alert per outage: the subject names the time it is measured from
-                        since = cp.last_success or cp.failing_since
+                        since = cp.up_until
                         subject = f"source:{cp.source}:{since.isoformat() if since else ''}"
                         payload = collector_payload(cp, rule.on, rule.name, base_url, now_dt)
                         added += self._record(rule, subject, payload, False, now)

@@ -69,6 +69,11 @@ class Checkpoint:
     failing_since: datetime | None = None
 
     @property
+    def up_until(self) -> datetime | None:
+        """What an outage is measured from: the last success, or the first failure of one that never succeeded."""
+        return self.last_success if self.last_success is not None else self.failing_since
+
+    @property
     def failing(self) -> bool:
         """The latest poll failed: its last error is newer than its last success (or it never succeeded)."""
         if self.last_error_at is None:
