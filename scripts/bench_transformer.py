@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from classifiers.ae.layers import Layers  # noqa: E402
 from classifiers.ae.metrics import evaluate, threshold_for_recall  # noqa: E402
 from classifiers.ae.model import LinearModel  # noqa: E402
-from classifiers.ae.readers import read_corpus  # noqa: E402
+from classifiers.ae.readers import Example, read_corpus  # noqa: E402
 from classifiers.ae.training import featurize, split  # noqa: E402
 from classifiers.build_model import SHARED  # noqa: E402
 from pvwatch.config import load_config  # noqa: E402
@@ -63,6 +63,41 @@ def choose(lin: list[float], tr: list[float], labels: list[bool], margin: float)
     return best
 
 
+Scores = dict[str, list[float]]  # {"val": [...], "test": [...]}
+
+
+def mean_scores(parts: list[Scores]) -> tuple[list[float], list[float]]:
+    val, test = ([sum(x) / len(parts) for x in zip(*(p[k] for p in parts), strict=True)] for k in ("val", "test"))
+    return val, test
+
+
+def epoch_scores(args: argparse.Namespace, fit: list[Example], val: list[Example],
+                 test: list[Example], seed: int) -> dict[int, Scores]:
+    """Fine-tune with `seed`, scoring validation and held-out tweets after each epoch (cached in --work)."""
+    from classifiers.ae.transformer import TransformerScorer, fine_tune
+
+    cache = args.work / f"epoch_scores_seed{seed}.json"
+    if args.reuse and cache.is_file():
+        return {int(k): v for k, v in json.loads(cache.read_text()).items()}
+    epochs: dict[int, Scores] = {}
+    t0 = time.perf_counter()
+
+    def on_epoch(n: int, scorer: TransformerScorer) -> None:
+        s0 = time.perf_counter()
+        epochs[n] = {"val": scorer.score([e.text for e in val]), "test": scorer.score([e.text for e in test])}
+        print(f"  seed {seed} epoch {n}: scored {len(val) + len(test)} tweets in {time.perf_counter() - s0:.0f} s",
+              flush=True)
+
+    fine_tune(args.checkpoint, fit, args.work / f"smm4h_en_fit_seed{seed}", epochs=args.epochs, lr=args.lr,
+              batch_size=args.batch_size, max_length=args.max_length, neg_per_pos=args.neg_per_pos, seed=seed,
+              on_epoch=on_epoch, log=lambda msg: print(f"  {msg} ({time.perf_counter() - t0:.0f} s)", flush=True))
+    args.work.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps(epochs))
+    print(f"seed {seed}: fine-tuning + per-epoch scoring {time.perf_counter() - t0:.0f} s "
+          f"({len(fit)} tweets, {sum(e.label for e in fit)} AE)")
+    return epochs
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--checkpoint", type=Path, default=os.environ.get("PVWATCH_MINILM"),
@@ -75,6 +110,8 @@ def main() -> int:
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--recall-margin", type=float, default=RECALL_MARGIN,
                     help="validation recall the threshold must reach (held-out recall varies by about +-0.03)")
+    ap.add_argument("--seeds", type=lambda v: [int(x) for x in v.split(",")], default=[0],
+                    help="fine-tuning seeds, comma-separated; several are averaged (an ensemble)")
     ap.add_argument("--reuse", action="store_true", help="reuse the per-epoch scores cached in --work (no fine-tuning)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
@@ -84,8 +121,6 @@ def main() -> int:
     if args.checkpoint is None or not (args.checkpoint / "config.json").is_file():
         print(f"{args.checkpoint} is not a checkpoint directory (see docs/classifiers.md)", file=sys.stderr)
         return 1
-    from classifiers.ae.transformer import TransformerScorer, fine_tune
-
     started = time.perf_counter()
     print(f"# machine: {os.cpu_count()} cores; checkpoint {args.checkpoint}")
     en = read_corpus(SHARED / "smm4h2020" / "en_train.tsv", lang="en")
@@ -99,33 +134,13 @@ def main() -> int:
     lin_val, lin_test = (linear.score(*featurize(layers, part)) for part in (val, test))
     print(f"linear tier: {time.perf_counter() - t0:.0f} s (layers + fit + scoring)")
 
-    out = args.work / "smm4h_en_fit"
-    cache = args.work / "epoch_scores.json"  # per-epoch validation and held-out scores
-    t0 = time.perf_counter()
-    if args.reuse and cache.is_file():
-        epochs = {int(k): v for k, v in json.loads(cache.read_text()).items()}
-    else:
-        epochs = {}
+    runs = {seed: epoch_scores(args, fit, val, test, seed) for seed in args.seeds}
 
-        def on_epoch(n: int, scorer: TransformerScorer) -> None:
-            s0 = time.perf_counter()
-            epochs[n] = {"val": scorer.score([e.text for e in val]), "test": scorer.score([e.text for e in test])}
-            print(f"  epoch {n}: scored {len(val) + len(test)} tweets in {time.perf_counter() - s0:.0f} s", flush=True)
-
-        fine_tune(args.checkpoint, fit, out, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
-                  max_length=args.max_length, neg_per_pos=args.neg_per_pos, on_epoch=on_epoch,
-                  log=lambda msg: print(f"  {msg} ({time.perf_counter() - t0:.0f} s)", flush=True))
-        args.work.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps(epochs))
-        print(f"fine-tuning + per-epoch scoring: {time.perf_counter() - t0:.0f} s "
-              f"({len(fit)} tweets, {sum(e.label for e in fit)} AE)")
-
-    # Candidates: each epoch's weights, and the mean of all epochs' scores (a snapshot ensemble). The one with
-    # the best validation F1 (after choosing its blend weight and threshold there) is the reported system.
-    candidates = {f"epoch {n}": (v["val"], v["test"]) for n, v in sorted(epochs.items())}
-    mean_val, mean_test = ([sum(s) / len(epochs) for s in zip(*(v[part] for v in epochs.values()), strict=True)]
-                           for part in ("val", "test"))
-    candidates["epoch mean"] = (mean_val, mean_test)
+    # Candidates: each epoch's weights (averaged over the seeds), and the mean of every epoch and seed (a snapshot
+    # ensemble). The one with the best validation F1 (after choosing its blend weight and threshold there) is
+    # the reported system.
+    candidates = {f"epoch {n}": mean_scores([r[n] for r in runs.values()]) for n in sorted(runs[args.seeds[0]])}
+    candidates["epoch mean"] = mean_scores([e for r in runs.values() for e in r.values()])
     yv, yt = [e.label for e in val], [e.label for e in test]
     rows = []
     best = ("", 0.0, 0.5, -1.0)
