@@ -62,14 +62,18 @@ class AdverseEventClassifier:
                 raise ConfigError("classifiers.model_path", f"{path} is not a directory",
                                   "point it at a directory written by `pvwatch train --out DIR`, or leave it empty")
         transformer = None
-        if c.transformer.model:
-            from classifiers.ae.transformer import TransformerScorer
+        if c.transformer.paths:
+            from classifiers.ae.transformer import AveragedScorer, TransformerScorer
 
-            tpath = cfg.resolve(c.transformer.model)
-            if not tpath.is_dir():
-                raise ConfigError("classifiers.transformer.model", f"{tpath} is not a directory",
-                                  "point it at a local Hugging Face checkpoint, or leave it empty")
-            transformer = TransformerScorer.load(tpath)
+            scorers = []
+            for p in c.transformer.paths:
+                tpath = cfg.resolve(p)
+                if not tpath.is_dir():
+                    raise ConfigError("classifiers.transformer.model", f"{tpath} is not a directory",
+                                      "point it at a local Hugging Face checkpoint (or a list of them), or leave "
+                                      "it empty")
+                scorers.append(TransformerScorer.load(tpath))
+            transformer = scorers[0] if len(scorers) == 1 else AveragedScorer(scorers)
         by_lang = {"fr": c.ae_threshold_fr} if c.ae_threshold_fr is not None else {}
         return cls(Layers(cfg.products, c.languages), load_scorer(path), c.ae_threshold, c.languages,
                    transformer, c.transformer.weight, by_lang)

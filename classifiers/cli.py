@@ -72,6 +72,10 @@ def register(app: typer.Typer) -> None:
         recall: float = typer.Option(0.8, "--recall", help="Recall the threshold is chosen for (out-of-fold)."),
         transformer: Path = typer.Option(None, "--transformer", help="Fine-tune this local HF checkpoint instead."),
         epochs: int = typer.Option(2, "--epochs", help="Transformer epochs."),
+        batch_size: int = typer.Option(16, "--batch-size", help="Transformer: posts per training step."),
+        seed: int = typer.Option(0, "--seed", help="Transformer: seed (train several, list them all in the config)."),
+        stop_after_epoch: int = typer.Option(None, "--stop-after-epoch",
+                                             help="Transformer: keep the weights after this epoch of --epochs."),
         max_length: int = typer.Option(128, "--max-length", help="Transformer: tokens per post (64 fits a tweet)."),
         neg_per_pos: float = typer.Option(None, "--neg-per-pos",
                                           help="Transformer: negatives sampled per positive each epoch (default all)."),
@@ -97,7 +101,8 @@ def register(app: typer.Typer) -> None:
         if transformer is not None:
             from classifiers.ae.transformer import fine_tune
 
-            fine_tune(transformer, examples, out, epochs=epochs, max_length=max_length, neg_per_pos=neg_per_pos)
+            fine_tune(transformer, examples, out, epochs=epochs, max_length=max_length, neg_per_pos=neg_per_pos,
+                      seed=seed, stop_after_epoch=stop_after_epoch, batch_size=batch_size)
             typer.echo(f"wrote {out}; set [classifiers.transformer] model = \"{out}\"")
             return
         if with_default_data:

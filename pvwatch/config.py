@@ -60,8 +60,14 @@ class StorageConfig(_Section):
 
 
 class TransformerConfig(_Section):
-    model: str = ""  # local path to a Hugging Face checkpoint; empty disables the tier
+    # A local Hugging Face checkpoint, or several fine-tuning runs of one (different seeds) whose scores are
+    # averaged; empty disables the tier.
+    model: str | list[str] = ""
     weight: float = Field(default=0.5, ge=0.0, le=1.0)
+
+    @property
+    def paths(self) -> list[str]:
+        return [self.model] if isinstance(self.model, str) and self.model else [p for p in self.model if p]
 
 
 class ClassifiersConfig(_Section):

@@ -27,13 +27,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from classifiers.adverse_events import AdverseEventClassifier  # noqa: E402
 from classifiers.ae.layers import Layers  # noqa: E402
 from classifiers.ae.metrics import evaluate, threshold_for_recall  # noqa: E402
 from classifiers.ae.model import LinearModel  # noqa: E402
 from classifiers.ae.readers import Example, read_corpus  # noqa: E402
 from classifiers.ae.training import featurize, split  # noqa: E402
 from classifiers.build_model import SHARED  # noqa: E402
-from pvwatch.config import load_config  # noqa: E402
+from pvwatch.config import Config, load_config  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 RECALL_MARGIN = 0.82
@@ -98,6 +99,27 @@ def epoch_scores(args: argparse.Namespace, fit: list[Example], val: list[Example
     return epochs
 
 
+def throughput(args: argparse.Namespace, cfg: Config, tweets: list[str]) -> dict[str, float]:
+    """Posts/s of the whole tier (`analyze_many`, batches of 50) without the transformer, with one fine-tuned run
+    and with every seed's run averaged, same process, same tweets."""
+    out: dict[str, float] = {}
+    runs = [str(args.work / f"smm4h_en_fit_seed{s}") for s in args.seeds]
+    tiers = [("default tier", []), ("+ 1 run", runs[:1])]
+    if len(runs) > 1:
+        tiers.append((f"+ {len(runs)} runs averaged", runs))
+    for label, paths in tiers:
+        c = cfg.model_copy(deep=True)
+        c.classifiers.transformer.model = paths
+        clf = AdverseEventClassifier.from_config(c)
+        clf.analyze_many(tweets[:50], ["en"] * 50)  # warm-up
+        t0 = time.perf_counter()
+        for i in range(0, len(tweets), 50):
+            clf.analyze_many(tweets[i:i + 50], ["en"] * len(tweets[i:i + 50]))
+        out[label] = round(len(tweets) / (time.perf_counter() - t0), 1)
+        print(f"throughput {label}: {out[label]:.0f} posts/s ({len(tweets)} tweets)", flush=True)
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--checkpoint", type=Path, default=os.environ.get("PVWATCH_MINILM"),
@@ -156,7 +178,8 @@ def main() -> int:
         tv = threshold_for_recall(blend(lin_val, tr_val, wi), yv, args.recall_margin)
         rows.append(report(f"validation 16 %: {label}", yv, blend(lin_val, tr_val, wi), tv))
         rows.append(report(f"held-out 20 %: {label}", yt, blend(lin_test, tr_test, wi), tv))
-    result = {"candidate": name, "weight": w, "threshold": t, "rows": rows,
+    speed = throughput(args, cfg, [e.text for e in test[:1000]])
+    result = {"candidate": name, "weight": w, "threshold": t, "rows": rows, "posts_per_s": speed,
               "seconds": round(time.perf_counter() - started),
               "settings": vars(args) | {"checkpoint": str(args.checkpoint), "work": str(args.work),
                                         "json": str(args.json)}}

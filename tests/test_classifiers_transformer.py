@@ -112,3 +112,52 @@ def test_on_epoch_sees_each_epochs_weights_and_training_resumes(tmp_path: Path) 
     assert seen[0][1] != seen[1][1] != seen[2][1]  # the weights moved between epochs: training went on
     # the last epoch's scores are the saved checkpoint's
     assert TransformerScorer.load(out).score(POS + NEG) == pytest.approx(seen[-1][1], abs=1e-5)
+
+
+def test_several_fine_tuning_runs_are_averaged_and_trained_from_the_cli(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from pvwatch.cli.main import app
+    from pvwatch.errors import ConfigError
+
+    base = tiny_bert(tmp_path)
+    corpus = tmp_path / "train.jsonl"
+    rows = [{"text": t, "label": 1} for t in POS] * 3 + [{"text": t, "label": 0} for t in NEG] * 3
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("[classifiers]\npersonal_data = false\n", encoding="utf-8")
+    runs = []
+    for seed in (0, 1):
+        out = tmp_path / f"run{seed}"
+        r = CliRunner().invoke(app, ["train", "--transformer", str(base), "--corpus", str(corpus), "--seed",
+                                     str(seed), "--epochs", "3", "--stop-after-epoch", "2", "--batch-size", "4",
+                                     "--out", str(out), "-c", str(cfg)])
+        assert r.exit_code == 0, r.output
+        settings = json.loads((out / "pvwatch_transformer.json").read_text(encoding="utf-8"))
+        assert (settings["seed"], settings["stop_after_epoch"], settings["batch_size"]) == (seed, 2, 4)
+        runs.append(out)
+    texts = POS + NEG
+    each = [TransformerScorer.load(p).score(texts) for p in runs]
+    assert each[0] != each[1]  # different seeds, different models
+
+    clf = AdverseEventClassifier.from_config(parse_config(
+        {"classifiers": {"transformer": {"model": [str(p) for p in runs], "weight": 1.0}}}))
+    got = clf.scores(clf.evidence(texts, ["fr"] * len(texts)))
+    assert got == pytest.approx([(a + b) / 2 for a, b in zip(*each, strict=True)], abs=1e-5)
+
+    with pytest.raises(ConfigError, match="classifiers.transformer.model"):
+        AdverseEventClassifier.from_config(parse_config(
+            {"classifiers": {"transformer": {"model": [str(runs[0]), str(tmp_path / "missing")]}}}))
+
+
+def test_stop_after_epoch_keeps_that_epochs_weights_of_the_longer_schedule(tmp_path: Path) -> None:
+    base = tiny_bert(tmp_path)
+    examples = [Example(t, True) for t in POS] * 4 + [Example(t, False) for t in NEG] * 3
+    seen: dict[int, list[float]] = {}
+    fine_tune(base, examples, tmp_path / "full", epochs=3, lr=5e-3, batch_size=8,
+              on_epoch=lambda n, scorer: seen.__setitem__(n, scorer.score(POS + NEG)))
+    kept = fine_tune(base, examples, tmp_path / "kept", epochs=3, lr=5e-3, batch_size=8, stop_after_epoch=2)
+    assert TransformerScorer.load(kept).score(POS + NEG) == pytest.approx(seen[2], abs=1e-5)
+    assert seen[2] != pytest.approx(seen[3], abs=1e-5)
