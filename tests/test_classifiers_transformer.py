@@ -161,3 +161,5 @@ def test_stop_after_epoch_keeps_that_epochs_weights_of_the_longer_schedule(tmp_p
     kept = fine_tune(base, examples, tmp_path / "kept", epochs=3, lr=5e-3, batch_size=8, stop_after_epoch=2)
     assert TransformerScorer.load(kept).score(POS + NEG) == pytest.approx(seen[2], abs=1e-5)
     assert seen[2] != pytest.approx(seen[3], abs=1e-5)
+    with pytest.raises(TransformerError, match="outside 1..3"):
+        fine_tune(base, examples, tmp_path / "bad", epochs=3, stop_after_epoch=4)

@@ -78,6 +78,9 @@ def fine_tune(base: Path, examples: Sequence[Example], out: Path, epochs: int = 
 
     if len({e.label for e in examples}) < 2:
         raise TransformerError("fine-tuning needs both adverse-event and other examples")
+    if stop_after_epoch is not None and not 1 <= stop_after_epoch <= epochs:
+        raise TransformerError(f"stop_after_epoch {stop_after_epoch} is outside 1..{epochs}: give an epoch of the "
+                               "schedule, or raise --epochs")
     torch.manual_seed(seed)
     rng = random.Random(seed)
     tok, model = _load(base, num_labels=2, ignore_mismatched_sizes=True)
