@@ -17,6 +17,7 @@ from classifiers.ae.icsr import icsr_criteria
 from classifiers.ae.layers import Evidence, Layers
 from classifiers.ae.model import LinearModel
 from classifiers.ae.rules import RuleScorer
+from classifiers.ae.transformer import blend
 from pvwatch.config import Config
 from pvwatch.errors import ConfigError
 from pvwatch.models import AdverseEvent, Analysis, Span, SpecialSituation
@@ -99,9 +100,7 @@ class AdverseEventClassifier:
         texts = [model_text(e) for e in evs]
         out = self.scorer.score(texts, [features(e) for e in evs])
         if self.transformer is not None:
-            w = self.transformer_weight
-            tscores = self.transformer.score([e.text for e in evs])
-            out = [(1 - w) * a + w * b for a, b in zip(out, tscores, strict=True)]
+            out = blend(out, self.transformer.score([e.text for e in evs]), self.transformer_weight)
         return out
 
     def analyze_many(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[Analysis]:

@@ -2,7 +2,8 @@
 see docs/classifiers.md) on the training part of the declared split, blend it with the linear tier, and score
 the held-out part with a blend weight and threshold chosen without looking at it.
 
-    .venv/bin/python scripts/bench_transformer.py --checkpoint /tmp/minilm/ckpt [--work DIR] [--reuse] [--json F]
+    .venv/bin/python scripts/bench_transformer.py --checkpoint /tmp/minilm/ckpt [--seeds 0,1,2] [--work DIR]
+        [--reuse] [--recall-margin R] [--json F]
 
 Declared split: classifiers.ae.training.split(en, 0.2, seed 13) -> train 80 % / held-out 20 %. The 80 % is split
 again (0.2, seed 7) into a fit part (64 % of all) and a validation slice (16 %). The linear model (tweets, C=1)
@@ -33,6 +34,7 @@ from classifiers.ae.metrics import evaluate, threshold_for_recall  # noqa: E402
 from classifiers.ae.model import LinearModel  # noqa: E402
 from classifiers.ae.readers import Example, read_corpus  # noqa: E402
 from classifiers.ae.training import featurize, split  # noqa: E402
+from classifiers.ae.transformer import average, blend  # noqa: E402
 from classifiers.build_model import SHARED  # noqa: E402
 from pvwatch.config import Config, load_config  # noqa: E402
 
@@ -46,10 +48,6 @@ def report(name: str, labels: list[bool], scores: list[float], t: float) -> dict
     print(f"{name:<44} n={len(labels):>5} pos={sum(labels):>4} t={t:.3f}  P={r.precision:.3f} R={r.recall:.3f} "
           f"F1={r.f1:.3f}  tp={r.tp} fp={r.fp} fn={r.fn}", flush=True)
     return {"row": name, "n": len(labels), "pos": sum(labels), "threshold": round(t, 4), **r.as_dict()}
-
-
-def blend(lin: list[float], tr: list[float], w: float) -> list[float]:
-    return [(1 - w) * a + w * b for a, b in zip(lin, tr, strict=True)]
 
 
 def choose(lin: list[float], tr: list[float], labels: list[bool], margin: float) -> tuple[float, float, float]:
@@ -68,8 +66,7 @@ Scores = dict[str, list[float]]  # {"val": [...], "test": [...]}
 
 
 def mean_scores(parts: list[Scores]) -> tuple[list[float], list[float]]:
-    val, test = ([sum(x) / len(parts) for x in zip(*(p[k] for p in parts), strict=True)] for k in ("val", "test"))
-    return val, test
+    return average([p["val"] for p in parts]), average([p["test"] for p in parts])
 
 
 def epoch_scores(args: argparse.Namespace, fit: list[Example], val: list[Example],

@@ -129,6 +129,16 @@ def fine_tune(base: Path, examples: Sequence[Example], out: Path, epochs: int = 
     return out
 
 
+def blend(linear: Sequence[float], transformer: Sequence[float], weight: float) -> list[float]:
+    """The tier's score: (1 - weight) * linear + weight * transformer, post by post."""
+    return [(1 - weight) * a + weight * b for a, b in zip(linear, transformer, strict=True)]
+
+
+def average(runs: Sequence[Sequence[float]]) -> list[float]:
+    """Post-by-post mean of several runs' scores."""
+    return [sum(s) / len(runs) for s in zip(*runs, strict=True)]
+
+
 class AveragedScorer:
     """Several fine-tuning runs of one checkpoint (different seeds), scores averaged: seeds alone move F1 by about
     0.02 on SMM4H, and their average ranks better than any one of them (docs/benchmarks.md). Costs one pass each."""
@@ -139,8 +149,7 @@ class AveragedScorer:
         self.members = list(members)
 
     def score(self, texts: Sequence[str]) -> list[float]:
-        runs = [m.score(texts) for m in self.members]
-        return [sum(s) / len(runs) for s in zip(*runs, strict=True)]
+        return average([m.score(texts) for m in self.members])
 
 
 class TransformerScorer:
