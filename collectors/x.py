@@ -10,10 +10,13 @@ Rate limits (429) become `Batch.wait_seconds` from x-rate-limit-reset; 403/453 (
 
 from __future__ import annotations
 
+import html
 import json
 import queue
 import random
+import re
 import time
+from collections import Counter
 from datetime import datetime
 from typing import Any, Literal
 
@@ -31,8 +34,15 @@ from pvwatch.errors import CollectorError, ConfigError
 from pvwatch.models import MAX_RAW_BYTES, Post
 
 X_HOST = "https://api.twitter.com"
-TWEET_FIELDS = ["created_at", "lang", "author_id", "conversation_id", "referenced_tweets", "in_reply_to_user_id"]
-PARAMS: dict[str, Any] = {"tweet_fields": TWEET_FIELDS, "expansions": ["author_id"], "user_fields": ["username"]}
+# note_tweet: the full text of posts over 280 characters (`text` is cut); edit_history_tweet_ids links edits;
+# withheld marks placeholders. referenced_tweets.id brings the retweeted/quoted tweet in `includes.tweets`.
+TWEET_FIELDS = ["created_at", "lang", "author_id", "conversation_id", "referenced_tweets", "in_reply_to_user_id",
+                "note_tweet", "edit_history_tweet_ids", "withheld"]
+PARAMS: dict[str, Any] = {"tweet_fields": TWEET_FIELDS, "expansions": ["author_id", "referenced_tweets.id",
+                                                                      "referenced_tweets.id.author_id"],
+                          "user_fields": ["username"]}
+# The text X puts in place of a withheld post or account ("...has been withheld in India based on local law(s).")
+WITHHELD_TEXT = re.compile(r"\b(account|tweet|post)\b.{0,80}\bhas been withheld\b", re.IGNORECASE | re.DOTALL)
 TIER_FIX = ("your X project's access tier does not include this endpoint (recent search needs Basic, the filtered "
             "stream Pro or Enterprise) or the app is not attached to a project; check developer.x.com, or use "
             "mode = \"search\"")
@@ -93,17 +103,41 @@ def explain(exc: Exception, what: str) -> Exception:
     return exc
 
 
-def tweet_to_post(tweet: Any, users: dict[str, str], rule: str | None, source: str, company_owned: bool) -> Post:
-    """The one place an X v2 tweet object becomes a Post. Raises ValueError when malformed."""
+class NotAPost(Exception):  # noqa: N818 - a reason, not an error
+    """A tweet that carries no author's text (a withheld placeholder): counted as a coverage gap, not stored."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def full_text(tweet: dict[str, Any]) -> str:
+    """The whole text as written: note_tweet for long posts, HTML entities decoded (X v2 escapes & < >)."""
+    note = tweet.get("note_tweet")
+    text = note.get("text") if isinstance(note, dict) and isinstance(note.get("text"), str) else tweet["text"]
+    return html.unescape(str(text))
+
+
+def tweet_to_post(tweet: Any, users: dict[str, str], rule: str | None, source: str, company_owned: bool,
+                  referenced: dict[str, Any] | None = None) -> Post:
+    """The one place an X v2 tweet object becomes a Post. Raises ValueError when malformed, NotAPost for a
+    withheld placeholder. A retweet carries the retweeted post's whole text (X cuts it after "RT @user: ")."""
     if not isinstance(tweet, dict) or not isinstance(tweet.get("id"), str) or not isinstance(tweet.get("text"), str):
         raise ValueError("tweet without string id and text")
+    if tweet.get("withheld") and WITHHELD_TEXT.search(tweet["text"]):
+        raise NotAPost("withheld")
     username = users.get(str(tweet.get("author_id")))
-    refs = tweet.get("referenced_tweets") or []
-    parent = next((r.get("id") for r in refs if isinstance(r, dict) and r.get("type") == "replied_to"), None)
+    refs = [r for r in tweet.get("referenced_tweets") or [] if isinstance(r, dict)]
+    parent = next((r.get("id") for r in refs if r.get("type") == "replied_to"), None)
+    text = full_text(tweet)
+    retweeted = next(((referenced or {}).get(str(r.get("id"))) for r in refs if r.get("type") == "retweeted"), None)
+    if isinstance(retweeted, dict) and isinstance(retweeted.get("text"), str):
+        original = users.get(str(retweeted.get("author_id")))
+        text = f"RT @{original}: {full_text(retweeted)}" if original else full_text(retweeted)
     created = tweet.get("created_at")
     raw = {"tweet": tweet, "username": username}
     return Post(
-        platform="x", id=tweet["id"], text=tweet["text"],
+        platform="x", id=tweet["id"], text=text,
         url=f"https://x.com/{username or 'i/web'}/status/{tweet['id']}", author=username or tweet.get("author_id"),
         lang=tweet.get("lang") if tweet.get("lang") not in (None, "und", "zxx", "qme") else None,
         created_at=datetime.fromisoformat(created.replace("Z", "+00:00")) if isinstance(created, str) else None,
@@ -115,6 +149,21 @@ def tweet_to_post(tweet: Any, users: dict[str, str], rule: str | None, source: s
 def users_of(payload: dict[str, Any]) -> dict[str, str]:
     users = (payload.get("includes") or {}).get("users") or []
     return {str(u["id"]): str(u["username"]) for u in users if isinstance(u, dict) and "id" in u and "username" in u}
+
+
+def tweets_of(payload: dict[str, Any]) -> dict[str, Any]:
+    """includes.tweets (retweeted, quoted, replied-to tweets) by id."""
+    tweets = (payload.get("includes") or {}).get("tweets") or []
+    return {str(t["id"]): t for t in tweets if isinstance(t, dict) and "id" in t}
+
+
+def partial_errors(payload: dict[str, Any]) -> list[str]:
+    """A 200 can carry `errors` for parts it could not return (a deleted author, a protected quoted tweet).
+    Only the kind is kept: `value`/`detail` name accounts."""
+    errs = payload.get("errors") if isinstance(payload, dict) else None
+    kinds = Counter(f"{e.get('title', 'error')} ({e.get('resource_type', '?')})" for e in errs or []
+                    if isinstance(e, dict))
+    return [f"X returned partial errors: {kind} x{n}" for kind, n in sorted(kinds.items())]
 
 
 class _Stream(tweepy.StreamingClient):
@@ -169,6 +218,8 @@ class XCollector(Collector):
         self._backfilled = not o.backfill
         self._reconnects = 0
         self._next_connect = 0.0
+        self._our_rule_ids: dict[str, str] = {}  # stream rule id -> our tag, from the last sync
+        self.skipped: Counter[str] = Counter()  # posts seen but not collected, by reason (coverage)
 
     def _bearer(self) -> str:
         token = self.cfg.secret(self.options.bearer_token_env)
@@ -203,7 +254,8 @@ class XCollector(Collector):
             if not isinstance(page, dict):
                 errors.append("recent search: response is not a JSON object")
                 continue
-            self._take(page.get("data") or [], users_of(page), rule.tag, posts, errors, seen)
+            errors.extend(partial_errors(page))
+            self._take(page.get("data") or [], page, rule.tag, posts, errors, seen)
             meta = page.get("meta") or {}
             st["newest"] = _max_id(st.get("newest"), meta.get("newest_id"))
             if meta.get("next_token"):
@@ -216,11 +268,15 @@ class XCollector(Collector):
             return True
         return False
 
-    def _take(self, tweets: list[Any], users: dict[str, str], tag: str | None, posts: list[Post],
+    def _take(self, tweets: list[Any], payload: dict[str, Any], tag: str | None, posts: list[Post],
               errors: list[str], seen: SeenSet) -> None:
+        users, referenced = users_of(payload), tweets_of(payload)
         for tw in tweets:
             try:
-                post = tweet_to_post(tw, users, _product(tag), self.name, self.source.company_owned)
+                post = tweet_to_post(tw, users, _product(tag), self.name, self.source.company_owned, referenced)
+            except NotAPost as gap:
+                self.skipped[gap.reason] += 1
+                continue
             except (ValueError, TypeError, AttributeError) as exc:
                 errors.append(f"tweet skipped: {exc}")
                 continue
@@ -239,10 +295,15 @@ class XCollector(Collector):
             if stale:
                 stream.delete_rules(stale)
             missing = [tweepy.StreamRule(value=v, tag=t) for v, t in sorted(wanted - have)]
+            self._our_rule_ids = {str(r["id"]): str(r["tag"]) for r in ours
+                                  if "id" in r and (r.get("value"), r.get("tag")) in wanted}
             if missing:
                 resp = stream.add_rules(missing)
                 if isinstance(resp, dict) and resp.get("errors"):
                     raise CollectorError(f"X refused stream rules: {json.dumps(resp['errors'])[:300]}")
+                created = resp.get("data") if isinstance(resp, dict) else None
+                self._our_rule_ids.update({str(r["id"]): str(r.get("tag")) for r in created or []
+                                           if isinstance(r, dict) and "id" in r})
         except CollectorError:
             raise
         except Exception as exc:  # noqa: BLE001
@@ -267,8 +328,12 @@ class XCollector(Collector):
                 if not isinstance(payload, dict) or "data" not in payload:
                     errors.append(f"stream message without data: {str(payload)[:200]}")
                     continue
-                tags = [r.get("tag") for r in payload.get("matching_rules") or [] if isinstance(r, dict)]
-                self._take([payload["data"]], users_of(payload), tags[0] if tags else None, posts, errors, seen)
+                tag = self._our_tag(payload.get("matching_rules"))
+                if tag is None:  # matched only another team's rule on the same app: not ours to collect
+                    self.skipped["other stream rule"] += 1
+                    continue
+                errors.extend(partial_errors(payload))
+                self._take([payload["data"]], payload, tag, posts, errors, seen)
             elif kind == "http_error":
                 self._stream = None
                 if value in (401, 403):
@@ -282,6 +347,19 @@ class XCollector(Collector):
                 self._reconnects += 1
                 return random.uniform(0.5, 1.0) * min(16.0, 0.25 * 2 ** self._reconnects)
         return 0.0
+
+    def _our_tag(self, matching: Any) -> str | None:
+        """The tag of the first of OUR rules that matched. Real stream lines carry rule ids (numbers or strings)
+        and tags that may be null or another team's; a rule is ours by its id from the last sync or our prefix."""
+        for r in matching if isinstance(matching, list) else []:
+            if not isinstance(r, dict):
+                continue
+            tag = self._our_rule_ids.get(str(r.get("id")))
+            if tag is None and isinstance(r.get("tag"), str) and r["tag"].startswith(TAG_PREFIX):
+                tag = r["tag"]
+            if tag is not None:
+                return tag
+        return None
 
     def _connect(self) -> None:
         stream = _Stream(self._bearer(), self._q, self.options.api_base)

@@ -146,3 +146,53 @@ def test_hide_reply_live_and_remove_unsupported(base_config: dict[str, Any], mon
         api.assert_played()
     finally:
         api.close()
+
+
+def test_real_traffic_shapes_search(base_config: dict[str, Any]) -> None:
+    """Entities decoded, long posts whole, retweets whole, withheld placeholders and partial errors handled."""
+    api = FakeApi(load_cassette("x_real_shapes.json")[:2])
+    try:
+        col = make(base_config, api.url, mode="search")
+        batch = col.poll({"since_id": "1800000000000000000"})
+        by_id = {p.id: p for p in batch.posts}
+        assert set(by_id) == {"1800000000000000011", "1800000000000000012", "1800000000000000014",
+                              "1800000000000000021"}  # the withheld placeholder is not a post
+        assert col.skipped["withheld"] == 1
+        assert by_id["1800000000000000011"].text.startswith("Levothyrox & Euthyrox: j'ai eu des palpitations <3")
+        long = by_id["1800000000000000012"].text
+        assert len(long) > 280 and long.endswith("hold my coffee cup in the morning.") and "&amp;" not in long
+        rt = by_id["1800000000000000021"].text
+        assert rt.startswith("RT @anon_d: Le Doliprane 1000") and rt.endswith("& de garder la bo\u00eete.")
+        missing_author = by_id["1800000000000000014"]
+        assert missing_author.author == "904" and missing_author.url == "https://x.com/i/web/status/1800000000000000014"
+        assert batch.errors == ["X returned partial errors: Not Found Error (user) x1"]
+        assert not any("904" in e for e in batch.errors)  # the partial error's value names an account
+        for p in batch.posts:
+            assert "&amp;" not in p.text and "&lt;" not in p.text
+        asked = api.requests[0]["query"]
+        assert "note_tweet" in asked["tweet.fields"][0] and "referenced_tweets.id" in asked["expansions"][0]
+        api.assert_played()
+    finally:
+        api.close()
+
+
+def test_real_stream_lines_other_teams_rules_are_not_collected(base_config: dict[str, Any]) -> None:
+    api = FakeApi(load_cassette("x_real_shapes.json")[2:])
+    try:
+        col = make(base_config, api.url, backfill=False)
+        posts: list[Post] = []
+        cursor: dict[str, Any] = {}
+        for _ in range(3):
+            batch = col.poll(cursor)
+            posts += batch.posts
+            cursor = batch.cursor
+            if len(posts) >= 2:
+                break
+        assert [(p.id, p.rule) for p in posts] == [("1800000000000000032", "Doliprane"),
+                                                   ("1800000000000000033", "Levothyrox")]
+        assert posts[0].text == "Le parac\u00e9tamol me file des naus\u00e9es & des vertiges"
+        assert col.skipped["other stream rule"] == 2
+        api.assert_played()
+    finally:
+        col.close()
+        api.close()
