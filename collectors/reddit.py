@@ -7,6 +7,7 @@ than the watermark of the last poll. Cursor per listing: {"watermark": newest cr
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -23,6 +24,12 @@ from pvwatch.errors import CollectorError, ConfigError
 from pvwatch.models import MAX_RAW_BYTES, Post
 
 Listing = Literal["comments", "submissions"]
+# What Reddit leaves in place of a body its author deleted or a moderator removed: not the author's words.
+TOMBSTONES = {"[deleted]", "[removed]", "[ Removed by Reddit ]", "[removed by reddit]"}
+
+
+class Tombstone(ValueError):
+    """A deleted or removed comment: nothing of its author is left to screen (counted, not stored)."""
 
 
 class RedditOptions(Options):
@@ -92,7 +99,8 @@ def _raw(item: Any) -> dict[str, Any]:
 
 def _author(item: Any) -> str | None:
     a = vars(item).get("author")  # vars(): never let praw lazily fetch a missing attribute
-    return str(getattr(a, "name", a)) if a else None
+    name = str(getattr(a, "name", a)) if a else None
+    return None if name == "[deleted]" else name  # Reddit's placeholder for a deleted account, not a user
 
 
 def item_text(item: Any, kind: Listing) -> str:
@@ -101,11 +109,32 @@ def item_text(item: Any, kind: Listing) -> str:
         body = fields.get("body")
         if not isinstance(body, str):
             raise ValueError("comment without a text body")
+        if body.strip() in TOMBSTONES:
+            raise Tombstone(body.strip())
         return body
     title, selftext = fields.get("title"), fields.get("selftext") or ""
     if not isinstance(title, str) or not isinstance(selftext, str):
         raise ValueError("submission without a title")
+    if selftext.strip() in TOMBSTONES:  # the title stays the author's words; the body is gone
+        selftext = ""
     return f"{title}\n\n{selftext}".strip()
+
+
+def permalink(fields: dict[str, Any], kind: Listing) -> str | None:
+    """The item's link; old listings lack `permalink`, so it is rebuilt from the ids (Reddit's URL scheme)."""
+    link = fields.get("permalink")
+    if isinstance(link, str) and link.startswith("/"):
+        return f"https://www.reddit.com{link}"
+    sub = fields.get("subreddit")
+    sub_name = getattr(sub, "display_name", sub if isinstance(sub, str) else None)
+    prefix = f"https://www.reddit.com/r/{sub_name}" if sub_name else "https://www.reddit.com"
+    name = str(fields.get("name") or "")
+    if kind == "submissions" and name.startswith("t3_"):
+        return f"{prefix}/comments/{name[3:]}/"
+    link_id = str(fields.get("link_id") or "")
+    if kind == "comments" and link_id.startswith("t3_") and name.startswith("t1_"):
+        return f"{prefix}/comments/{link_id[3:]}/_/{name[3:]}/"
+    return None
 
 
 def to_post(item: Any, kind: Listing, text: str, source: str, rule: str | None, company_owned: bool) -> Post:
@@ -113,10 +142,8 @@ def to_post(item: Any, kind: Listing, text: str, source: str, rule: str | None, 
     created = fields.get("created_utc")
     if not isinstance(created, int | float):
         raise ValueError("item without created_utc")
-    permalink = fields.get("permalink")
     return Post(
-        platform="reddit", id=str(fields["name"]), text=text,
-        url=f"https://www.reddit.com{permalink}" if isinstance(permalink, str) else None,
+        platform="reddit", id=str(fields["name"]), text=text, url=permalink(fields, kind),
         author=_author(item), created_at=datetime.fromtimestamp(float(created), UTC),
         parent_id=fields.get("parent_id") if kind == "comments" else None,
         thread_id=fields.get("link_id") if kind == "comments" else str(fields["name"]),
@@ -136,6 +163,7 @@ class RedditCollector(Collector):
             raise ConfigError(f"sources.{self.name}.filter", "no [[products]] and no keywords to filter on",
                               "add products or keywords, or set filter = false")
         self._reddit: praw.Reddit | None = None
+        self.skipped: Counter[str] = Counter()  # items seen but not collected, by reason (coverage)
 
     @property
     def reddit(self) -> praw.Reddit:
@@ -186,6 +214,8 @@ class RedditCollector(Collector):
                 if self.options.filter and rule is None:
                     continue
                 found.append(to_post(item, kind, text, self.name, rule, self.source.company_owned))
+            except Tombstone as gone:
+                self.skipped[f"{kind} {gone}"] += 1
             except (ValueError, KeyError) as exc:
                 errors.append(f"{kind} {name}: {exc}")
         posts.extend(reversed(found))  # oldest first, like a stream

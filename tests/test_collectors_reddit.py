@@ -119,3 +119,25 @@ def test_remove_action_live_and_dry_run(reddit_env: None, base_config: dict[str,
         assert not wrong.ok
     finally:
         api.close()
+
+
+def test_real_shapes_tombstones_are_not_posts_and_old_items_get_a_link(reddit_env: None,
+                                                                     base_config: dict[str, Any]) -> None:
+    api = FakeApi(load_cassette("reddit_real_shapes.json"))
+    try:
+        base_config["sources"] = {"rd": {"type": "reddit", "subreddits": ["Hypothyroidism"], "limit": 10,
+                                         "oauth_url": api.url, "reddit_url": api.url}}
+        cfg = parse_config(base_config)
+        col = RedditCollector("rd", cfg.sources["rd"], cfg)
+        batch = col.poll({})
+        assert [p.id for p in batch.posts] == ["t1_k1", "t1_k2", "t3_q1"]
+        assert not any(p.text in ("[deleted]", "[removed]") for p in batch.posts)
+        assert col.skipped == {"comments [deleted]": 1, "comments [removed]": 1}
+        by_id = {p.id: p for p in batch.posts}
+        assert by_id["t1_k2"].url == "https://www.reddit.com/r/Hypothyroidism/comments/q1/_/k2/"  # no permalink
+        assert by_id["t3_q1"].text == "Levothyrox new formula - palpitations?"  # removed body, title kept
+        assert by_id["t3_q1"].author is None  # '[deleted]' is Reddit's placeholder, not a user
+        assert batch.errors == []
+        api.assert_played()
+    finally:
+        api.close()
