@@ -3,8 +3,10 @@
 Threads come newest first (order=time). A poll walks pages until it reaches a comment at or before the
 watermark of the previous scan; a scan cut short by `max_pages` resumes at its pageToken next poll.
 Cursor: {"targets": {"video:ID": {"watermark", "page_token", "scan_newest"}}, "seen": [...]}.
-Replies come from the thread's `replies` (the five most recent per thread; see docs/collectors.md).
-Quota exhaustion waits until the quota resets (midnight Pacific time).
+Replies come from the thread's `replies`, which embeds only a few per thread: when `totalReplyCount` says there
+are more, the thread's replies are paged through `comments.list?parentId=` (1 quota unit a page, bounded by
+`max_reply_pages`). Quota exhaustion waits until the quota resets (midnight Pacific time); a target the platform
+refuses (403/404: comments disabled, private video, permission denied) is reported and the others go on.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class YouTubeOptions(Options):
     keywords: list[str] = Field(default_factory=list)
     max_results: int = Field(default=100, ge=1, le=100)
     max_pages: int = Field(default=5, ge=1, le=100)  # per target per poll: bounds quota use
+    max_reply_pages: int = Field(default=10, ge=0, le=100)  # comments.list pages per thread beyond the embedded
     seen_max: int = Field(default=2000, ge=100)
     api_key_env: str = "PVWATCH_YOUTUBE_API_KEY"
     oauth_token_env: str = "PVWATCH_YOUTUBE_OAUTH_TOKEN"  # noqa: S105 - moderation actions only
@@ -65,9 +68,14 @@ class YouTubeApi(JsonApi):
             raise RateLimited(f"{what}: YouTube daily quota exhausted; waiting {wait:.0f}s for the reset", wait)
         if reasons & {"rateLimitExceeded", "userRateLimitExceeded"} or resp.status_code == 429:
             raise RateLimited(f"{what}: YouTube rate limit; waiting 60s", 60.0)
-        if reasons & {"commentsDisabled", "videoNotFound", "channelNotFound", "forbidden"}:
-            raise TargetError(f"{what}: {', '.join(sorted(r for r in reasons if r))}: {msg}")
-        if reasons & {"keyInvalid", "badRequest"} or resp.status_code in (400, 401):
+        if reasons & {"keyInvalid", "accessNotConfigured", "ipRefererBlocked"} or resp.status_code == 401:
+            raise CollectorError(f"{what}: YouTube refused the request ({msg}); check the API key env var")
+        if resp.status_code in (403, 404) or reasons & {"commentsDisabled", "videoNotFound", "channelNotFound",
+                                                         "forbidden", "processingFailure"}:
+            # This video/channel only (comments disabled, private, PERMISSION_DENIED...): the others go on.
+            why = ", ".join(sorted(r for r in reasons if r)) or str(err.get("status") or resp.status_code)
+            raise TargetError(f"{what}: {why}: {msg}")
+        if reasons & {"badRequest"} or resp.status_code == 400:
             raise CollectorError(f"{what}: YouTube refused the request ({msg}); check the API key env var and ids")
         super().check(resp, body, what)
 
@@ -85,10 +93,13 @@ def _comment(c: Any, video: str | None, parent: str | None, source: str, rule: s
     if not isinstance(text, str):
         raise ValueError(f"comment {c['id']} without text")
     video = video or sn.get("videoId")
-    return Post(platform="youtube", id=c["id"], text=text, author=sn.get("authorDisplayName"),
-                url=f"https://www.youtube.com/watch?v={video}&lc={c['id']}" if video else None,
+    channel = sn.get("channelId")  # channel-level (discussion) threads have no videoId
+    url = (f"https://www.youtube.com/watch?v={video}&lc={c['id']}" if video
+           else f"https://www.youtube.com/channel/{channel}?lc={c['id']}" if isinstance(channel, str) else None)
+    return Post(platform="youtube", id=c["id"], text=text, author=sn.get("authorDisplayName"), url=url,
                 created_at=datetime.fromisoformat(str(sn["publishedAt"]).replace("Z", "+00:00")),
-                parent_id=parent, thread_id=video, source=source, rule=rule, company_owned=owned, raw=c)
+                parent_id=parent, thread_id=video or (f"channel:{channel}" if isinstance(channel, str) else None),
+                source=source, rule=rule, company_owned=owned, raw=c)
 
 
 class YouTubeCollector(Collector):
@@ -100,6 +111,10 @@ class YouTubeCollector(Collector):
         super().__init__(*args, **kwargs)
         self.matcher = KeywordMatcher(self.cfg.products, self.options.keywords)
         self._api: YouTubeApi | None = None
+        # Coverage, per target, over the threads scanned this run: comments the platform says exist (top +
+        # totalReplyCount) against comments it let us read; the difference is an API limit (max_reply_pages).
+        self.reported: dict[str, int] = {}
+        self.readable: dict[str, int] = {}
 
     @property
     def api(self) -> YouTubeApi:
@@ -123,7 +138,7 @@ class YouTubeCollector(Collector):
             try:
                 exhausted &= self._scan(target, st, seen, posts, errors)
             except TargetError as exc:
-                errors.append(str(exc))
+                errors.append(f"{target}: {exc}")
             except RateLimited as exc:
                 wait = exc.wait_seconds
                 break
@@ -143,7 +158,7 @@ class YouTubeCollector(Collector):
             reached_old = False
             for item in page.get("items") or []:
                 try:
-                    reached_old |= self._thread(item, watermark, st, seen, posts)
+                    reached_old |= self._thread(target, item, watermark, st, seen, posts, errors)
                 except (ValueError, KeyError, TypeError, AttributeError) as exc:
                     errors.append(f"{target}: thread skipped: {exc}")
             token = page.get("nextPageToken")
@@ -153,11 +168,23 @@ class YouTubeCollector(Collector):
             st["page_token"] = token
         return False
 
-    def _thread(self, item: Any, watermark: str, st: dict[str, Any], seen: SeenSet, posts: list[Post]) -> bool:
+    def _thread(self, target: str, item: Any, watermark: str, st: dict[str, Any], seen: SeenSet, posts: list[Post],
+                errors: list[str]) -> bool:
         sn = item["snippet"]
         top = sn["topLevelComment"]
         video = sn.get("videoId")
-        comments = [(top, None)] + [(r, top.get("id")) for r in (item.get("replies") or {}).get("comments") or []]
+        embedded = (item.get("replies") or {}).get("comments") or []
+        total = sn.get("totalReplyCount")
+        total = total if isinstance(total, int) and total >= 0 else len(embedded)
+        replies = embedded
+        # Embedded replies are the most recent ones: when none of them (nor the top comment) is newer than the
+        # watermark, the thread has nothing new and costs no request.
+        newest = max([str(c["snippet"]["publishedAt"]) for c in [top, *embedded]])
+        if total > len(embedded) and self.options.max_reply_pages and (not watermark or newest > watermark):
+            replies = self._replies(str(top["id"]), target, errors) or embedded
+        self.reported[target] = self.reported.get(target, 0) + 1 + total
+        self.readable[target] = self.readable.get(target, 0) + 1 + len(replies)
+        comments = [(top, None)] + [(r, top.get("id")) for r in replies]
         old = False
         for c, parent in comments:
             published = str(c["snippet"]["publishedAt"])
@@ -174,6 +201,25 @@ class YouTubeCollector(Collector):
                 continue
             posts.append(_comment(c, video, parent, self.name, rule, self.source.company_owned))
         return old
+
+    def _replies(self, parent: str, target: str, errors: list[str]) -> list[Any]:
+        """All replies of one thread via comments.list (commentThreads embeds only a few)."""
+        out: list[Any] = []
+        params: dict[str, Any] = {"part": "snippet", "parentId": parent, "maxResults": 100, "textFormat": "plainText"}
+        for _ in range(self.options.max_reply_pages):
+            try:
+                page = self.api.get("/comments", params)
+            except TargetError as exc:
+                errors.append(f"{target}: replies of {parent}: {exc}")
+                break
+            out += [c for c in page.get("items") or [] if isinstance(c, dict)]
+            token = page.get("nextPageToken")
+            if not token:
+                return out
+            params["pageToken"] = token
+        else:
+            errors.append(f"{target}: replies of {parent} cut at max_reply_pages={self.options.max_reply_pages}")
+        return out
 
     def close(self) -> None:
         if self._api is not None:

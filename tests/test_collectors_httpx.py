@@ -147,3 +147,26 @@ def test_meta_and_youtube_actions(api: FakeApi, base_config: dict[str, Any],
     assert not denied.ok and "permission" in denied.message
     api.assert_played()
     assert api.requests[2]["headers"]["Authorization"] == "Bearer fake-oauth"
+
+
+@pytest.mark.parametrize("api", ["youtube_real_shapes.json"], indirect=True)
+def test_youtube_every_reply_a_403_on_one_video_and_channel_threads(api: FakeApi, base_config: dict[str, Any],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PVWATCH_YOUTUBE_API_KEY", "fake-yt-key")
+    cfg = _cfg(base_config, {"type": "youtube", "channels": ["UCchan00000000000000001"],
+                             "videos": ["vidA0000001", "vidB0000002"], "base_url": api.url})
+    col = YouTubeCollector("s", cfg.sources["s"], cfg)
+    batch = col.poll({})
+    ids = [p.id for p in batch.posts]
+    assert ids[0] == "UgzCHAN0001"  # channel-level thread: no videoId, still a post with a link
+    chan = batch.posts[0]
+    assert chan.url == "https://www.youtube.com/channel/UCchan00000000000000001?lc=UgzCHAN0001"
+    # vidA's 403 is reported with the platform's words and vidB is still read, with all 7 replies (2 embedded).
+    assert any("vidA0000001" in e and "insufficientPermissions" in e and "caller does not have permission" in e
+               for e in batch.errors)
+    replies = [p for p in batch.posts if p.parent_id == "UgzTHREAD0001"]
+    assert sorted(p.id for p in replies) == [f"UgzTHREAD0001.r{i}" for i in range(1, 8)]
+    assert len(ids) == len(set(ids)) == 9
+    assert "idem, migraines & fatigue" in {p.text.split(": ", 1)[1] for p in replies}  # textOriginal, not HTML
+    assert col.reported["video:vidB0000002"] == col.readable["video:vidB0000002"] == 8
+    api.assert_played()
