@@ -28,8 +28,11 @@ RATE_CODES = {4, 17, 32, 613} | set(range(80001, 80015))
 FIELDS = {
     "facebook": ("posts", "id,created_time,permalink_url",
                  "id,message,created_time,permalink_url,from{id,name},parent{id}"),
-    "instagram": ("media", "id,timestamp,permalink", "id,text,timestamp,username,parent_id"),
+    # IG's /comments lists top-level comments only: replies come from each comment's `replies` edge.
+    "instagram": ("media", "id,timestamp,permalink",
+                  "id,text,timestamp,username,parent_id,replies{id,text,timestamp,username,parent_id}"),
 }
+REPLY_FIELDS = "id,text,timestamp,username,parent_id"
 
 
 class MetaOptions(Options):
@@ -86,11 +89,22 @@ def comment_to_post(c: Any, platform: str, media: dict[str, Any], source: str, r
     if not isinstance(text, str):
         raise ValueError(f"comment {c['id']} without text")
     parent = (c.get("parent") or {}).get("id") if platform == "facebook" else c.get("parent_id")
+    # `from` is absent when the token may not see the commenter (real pages: not an error)
     author = (c.get("from") or {}).get("name") if platform == "facebook" else c.get("username")
     url = c.get("permalink_url") or media.get("permalink_url") or media.get("permalink")
     return Post(platform=platform, id=c["id"], text=text, author=author, url=url,
                 created_at=_ts(c.get("created_time") or c.get("timestamp")), parent_id=parent,
                 thread_id=str(media.get("id")), source=source, rule=rule, company_owned=True, raw=c)
+
+
+def _next_after(page: Any) -> str | None:
+    """The `after` cursor of the next page, or None on the last one. Real last pages still carry cursors but no
+    `next` (Graph API: no `next` means no more data); we page with the cursor, never the `next` URL."""
+    paging = page.get("paging") if isinstance(page, dict) else None
+    if not isinstance(paging, dict) or not paging.get("next"):
+        return None
+    after = (paging.get("cursors") or {}).get("after")
+    return str(after) if after else None
 
 
 class MetaCollector(Collector):
@@ -146,27 +160,52 @@ class MetaCollector(Collector):
                 params.update(filter="stream", order="reverse_chronological", since=since or None)
             for _ in range(self.options.max_pages):
                 page = self.api.get(f"/{media['id']}/comments", params)
-                items = page.get("data") or []
-                for c in items:
-                    try:
-                        created = int(_ts(c.get("created_time") or c.get("timestamp")).timestamp())
-                        if created < since or c.get("id") in seen:
-                            continue
-                        text = c.get("message") or c.get("text") or ""
-                        rule = self.matcher.match(text)
-                        post = comment_to_post(c, plat, media, self.name, rule)
-                    except (ValueError, TypeError, AttributeError) as exc:
-                        errors.append(f"{media['id']}: comment skipped: {exc}")
-                        continue
-                    seen.add(post.id)
-                    newest = max(newest, created)
-                    if not self.options.filter or rule is not None:
-                        posts.append(post)
-                after = ((page.get("paging") or {}).get("cursors") or {}).get("after")
-                if not after or not (page.get("paging") or {}).get("next"):
+                for c in page.get("data") or []:
+                    newest = max(newest, self._take(c, media, since, seen, posts, errors))
+                    if plat == "instagram" and isinstance(c, dict):
+                        for reply in self._ig_replies(c, errors):
+                            newest = max(newest, self._take(reply, media, since, seen, posts, errors))
+                after = _next_after(page)
+                if after is None:
                     break
                 params["after"] = after
         st["since"] = newest
+
+    def _take(self, c: Any, media: dict[str, Any], since: int, seen: SeenSet, posts: list[Post],
+              errors: list[str]) -> int:
+        """One comment: kept if new; returns its time (or 0) for the account's watermark."""
+        try:
+            created = int(_ts(c.get("created_time") or c.get("timestamp")).timestamp())
+            if created < since or c.get("id") in seen:
+                return 0
+            text = c.get("message") or c.get("text") or ""
+            rule = self.matcher.match(text)
+            post = comment_to_post(c, self.options.platform, media, self.name, rule)
+        except (ValueError, TypeError, AttributeError) as exc:
+            errors.append(f"{media['id']}: comment skipped: {exc}")
+            return 0
+        seen.add(post.id)
+        if not self.options.filter or rule is not None:
+            posts.append(post)
+        return created
+
+    def _ig_replies(self, comment: dict[str, Any], errors: list[str]) -> list[dict[str, Any]]:
+        """The replies embedded in the comment, then the rest of its `replies` edge page by page."""
+        edge = comment.get("replies") if isinstance(comment.get("replies"), dict) else {}
+        out = [dict(r, parent_id=r.get("parent_id") or comment["id"]) for r in edge.get("data") or []
+               if isinstance(r, dict)]
+        after = _next_after(edge)
+        for _ in range(self.options.max_pages if after else 0):
+            page = self.api.get(f"/{comment['id']}/replies", {"fields": REPLY_FIELDS, "limit": 100, "after": after})
+            out += [dict(r, parent_id=r.get("parent_id") or comment["id"]) for r in page.get("data") or []
+                    if isinstance(r, dict)]
+            after = _next_after(page)
+            if after is None:
+                break
+        else:
+            if after:
+                errors.append(f"{comment['id']}: replies cut at max_pages={self.options.max_pages}")
+        return out
 
     def close(self) -> None:
         if self._api is not None:

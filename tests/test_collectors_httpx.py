@@ -170,3 +170,26 @@ def test_youtube_every_reply_a_403_on_one_video_and_channel_threads(api: FakeApi
     assert "idem, migraines & fatigue" in {p.text.split(": ", 1)[1] for p in replies}  # textOriginal, not HTML
     assert col.reported["video:vidB0000002"] == col.readable["video:vidB0000002"] == 8
     api.assert_played()
+
+
+@pytest.mark.parametrize("api", ["meta_real_shapes.json"], indirect=True)
+def test_meta_real_shapes_replies_cursors_and_missing_from(api: FakeApi, base_config: dict[str, Any],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PVWATCH_META_ACCESS_TOKEN", "fake-page-token")
+    base_config["products"].append({"name": "Zentravir"})
+    base_config["sources"] = {
+        "fb": {"type": "meta", "platform": "facebook", "accounts": ["100000000000009"], "base_url": api.url},
+        "ig": {"type": "meta", "platform": "instagram", "accounts": ["17841400000000009"], "base_url": api.url},
+    }
+    cfg = parse_config(base_config)
+    fb = MetaCollector("fb", cfg.sources["fb"], cfg).poll({})
+    assert [(p.id, p.author, p.parent_id) for p in fb.posts] == [("500_601", None, None),
+                                                                 ("500_602", "Anon Fb", "500_601")]
+    assert fb.errors == []  # cursors without `next`: the last page, no further request
+    ig = MetaCollector("ig", cfg.sources["ig"], cfg).poll({})
+    assert [(p.id, p.parent_id) for p in ig.posts] == [
+        ("17850000000000091", None), ("17850000000000092", "17850000000000091"),
+        ("17850000000000093", "17850000000000091")]
+    assert ig.posts[1].url == "https://www.instagram.com/p/XyZ123/" and ig.errors == []
+    api.assert_played()
+    assert not any("access_token" in str(r["query"]) for r in api.requests)  # `next` URLs are never followed
