@@ -191,7 +191,8 @@ class MetaCollector(Collector):
 
     def _ig_replies(self, comment: dict[str, Any], errors: list[str]) -> list[dict[str, Any]]:
         """The replies embedded in the comment, then the rest of its `replies` edge page by page."""
-        edge = comment.get("replies") if isinstance(comment.get("replies"), dict) else {}
+        embedded = comment.get("replies")
+        edge: dict[str, Any] = embedded if isinstance(embedded, dict) else {}
         out = [dict(r, parent_id=r.get("parent_id") or comment["id"]) for r in edge.get("data") or []
                if isinstance(r, dict)]
         after = _next_after(edge)
