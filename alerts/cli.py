@@ -8,6 +8,8 @@ from pathlib import Path
 
 import typer
 
+from alerts.config import AlertsConfig
+
 alerts_app = typer.Typer(help="Alert deliveries: status, channel test, retry.", no_args_is_help=True)
 
 
@@ -17,7 +19,7 @@ def _ts(value: float | None) -> str:
 
 def register(app: typer.Typer) -> None:
     """Add this feature's commands to the main app."""
-    from pvwatch.cli.main import ConfigOpt, handle_errors
+    from pvwatch.cli.options import ConfigOpt, handle_errors
 
     @alerts_app.command("status")
     @handle_errors
@@ -35,7 +37,7 @@ def register(app: typer.Typer) -> None:
 
         cfg = load_config(config)
         with open_store(cfg) as store:
-            rows = Outbox(store.kv, cfg.alerts.retry, "cli").list(state, channel)
+            rows = Outbox(store.kv, AlertsConfig.of(cfg).retry, "cli").list(state, channel)
         rows.sort(key=lambda d: d.created_at, reverse=True)
         counts: dict[str, int] = {}
         for d in rows:
@@ -61,9 +63,9 @@ def register(app: typer.Typer) -> None:
         from pvwatch.errors import PvwatchError
 
         cfg = load_config(config)
-        chc = cfg.alerts.channels.get(channel)
+        chc = AlertsConfig.of(cfg).channels.get(channel)
         if chc is None:
-            raise PvwatchError(f"no channel {channel!r}; configured: {sorted(cfg.alerts.channels) or 'none'}")
+            raise PvwatchError(f"no channel {channel!r}; configured: {sorted(AlertsConfig.of(cfg).channels) or 'none'}")
         ch = build_channel(channel, chc.type, chc.options())
         try:
             ch.send(Message(delivery_id=f"test-{int(datetime.now(UTC).timestamp())}", rule="test", event="test",
@@ -86,7 +88,7 @@ def register(app: typer.Typer) -> None:
         now = datetime.now(UTC).timestamp()
         states = (State.dead, State.failed) if failed else (State.dead,)
         with open_store(cfg) as store:
-            box = Outbox(store.kv, cfg.alerts.retry, "cli")
+            box = Outbox(store.kv, AlertsConfig.of(cfg).retry, "cli")
             n = sum(box.requeue(d, now) for s in states for d in box.list(s, channel))
         typer.echo(f"re-queued {n} deliveries")
 

@@ -1,4 +1,4 @@
-"""The [alerts] section of config.toml (owned here, composed by pvwatch.config).
+"""The [alerts] section of config.toml (owned here; `AlertsConfig.of(cfg)` validates the raw section, once).
 
 Channels are named blocks with a `type`; each channel type validates its own options (alerts.channels
 registry), so a typo in a channel key is a start-up error naming the key. Rules say what triggers an
@@ -13,6 +13,8 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from pvwatch.config import Config
 
 EventType = Literal["adverse_event", "special_situation", "case_due", "case_overdue", "collector_stopped"]
 ITEM_EVENTS = ("adverse_event", "special_situation")
@@ -162,3 +164,8 @@ class AlertsConfig(_Section):
                         f"add [alerts.channels.{ch}] or use one of {sorted(self.channels)}"
                     )
         return self
+
+    @classmethod
+    def of(cls, cfg: Config) -> AlertsConfig:
+        """The validated [alerts] section of `cfg` (a ConfigError naming the key if it is wrong)."""
+        return cfg.section("alerts", cls)

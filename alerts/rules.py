@@ -13,8 +13,6 @@ from alerts.config import QuietHours, Rule
 from pvwatch.models import Case, Item, as_utc
 from pvwatch.storage.base import Checkpoint
 
-OPEN_CASE = ("open", "follow_up")  # submitted/closed cases have no running clock
-
 
 def _products_ok(rule: Rule, products: list[str]) -> bool:
     if not rule.products:
@@ -40,7 +38,7 @@ def match_item(rule: Rule, item: Item) -> bool:
 
 
 def match_case(rule: Rule, case: Case, now: datetime) -> bool:
-    if str(case.status) not in OPEN_CASE or (rule.serious_only and not case.serious):
+    if not case.status.is_open or (rule.serious_only and not case.serious):
         return False
     if not _products_ok(rule, [case.product] if case.product else []):
         return False

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from alerts.channels import Channel, DeliveryError, Message, build_channel
-from alerts.config import ITEM_EVENTS, Rule
+from alerts.config import ITEM_EVENTS, AlertsConfig, Rule
 from alerts.digest import flush_digests
 from alerts.outbox import Delivery, Outbox, State, delivery_id
 from alerts.payload import case_payload, collector_payload, item_payload
@@ -50,7 +50,7 @@ class AlertService:
         env: Mapping[str, str] | None = None,
     ) -> None:
         self.cfg = cfg
-        self.acfg = cfg.alerts
+        self.acfg = AlertsConfig.of(cfg)
         self.store = store
         self.clock = clock
         self.item_rules = [r for r in self.acfg.rules if r.on in ITEM_EVENTS]

@@ -7,13 +7,20 @@ It composes the adverse-event tiers (classifiers.adverse_events) and personal-da
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pvwatch.config import Config
 from pvwatch.models import Analysis, Post
 
+if TYPE_CHECKING:  # both load their models on import: the CLI imports this module without paying for them
+    from classifiers.adverse_events import AdverseEventClassifier
+    from classifiers.personal_data.detector import PersonalDataDetector
+
 
 class Analyzer:
-    def __init__(self, ae: object, pd: object | None) -> None:
+    """The `pvwatch.ports.Analyzer` the pipeline is given."""
+
+    def __init__(self, ae: AdverseEventClassifier, pd: PersonalDataDetector | None) -> None:
         self.ae = ae
         self.pd = pd
 
@@ -33,9 +40,9 @@ class Analyzer:
 
     def analyze_many(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[Analysis]:
         langs = list(langs) if langs is not None else [None] * len(texts)
-        analyses: list[Analysis] = self.ae.analyze_many(texts, langs)  # type: ignore[attr-defined]
+        analyses = self.ae.analyze_many(texts, langs)
         if self.pd is not None:
-            analyses = [self.pd.annotate(t, a) for t, a in zip(texts, analyses, strict=True)]  # type: ignore[attr-defined]
+            analyses = [self.pd.annotate(t, a) for t, a in zip(texts, analyses, strict=True)]
         return analyses
 
     def analyze_posts(self, posts: Sequence[Post]) -> list[Analysis]:

@@ -28,7 +28,7 @@ def _corpora(files: list[Path], fmt: str, text_col: str | None, label_col: str |
 
 def register(app: typer.Typer) -> None:
     """Add this feature's commands to the main app."""
-    from pvwatch.cli.main import handle_errors
+    from pvwatch.cli.options import handle_errors
 
     @app.command()
     @handle_errors
@@ -90,7 +90,7 @@ def register(app: typer.Typer) -> None:
         examples: list[Example] = [e for _, exs in _corpora(corpus or [], fmt, text_column, label_column, lang)
                                    for e in exs]
         if from_decisions:
-            from moderation.decisions import labelled_examples
+            from classifiers.decisions import labelled_examples
             from pvwatch.storage import open_store
 
             with open_store(cfg) as store:

@@ -1,6 +1,7 @@
 """Moderation actions back on the platform, behind one interface; dry-run by default.
 
-The moderation queue calls `get_actions(cfg, post.platform).hide(post)` (or `.remove(post)`). In dry-run mode
+The moderation queue calls `actions(post.platform, dry_run).hide(post)` (or `.remove(post)`), where `actions` is
+`actions_for(cfg)`, plugged in by pvwatch.app. In dry-run mode
 nothing leaves the machine: the action is logged and reported as `dry_run=True`. A live action needs the
 credentials named in the platform's [sources.*] block (see docs/collectors.md); a failure is returned as
 `ok=False` with a message saying what to fix, never raised into the reviewer's request.
@@ -18,10 +19,10 @@ from __future__ import annotations
 import abc
 import importlib
 import logging
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from pvwatch.errors import ConfigError, PvwatchError
+from pvwatch.ports import ActionResult, ActionsFor
 
 if TYPE_CHECKING:
     from pvwatch.config import Config, SourceConfig
@@ -45,18 +46,9 @@ class UnsupportedAction(PvwatchError):
     """The platform has no such action for this kind of post."""
 
 
-@dataclass(frozen=True)
-class ActionResult:
-    ok: bool
-    platform: str
-    action: str
-    post_key: str
-    dry_run: bool
-    message: str
-    status_code: int | None = None
-
-
 class PlatformActions(abc.ABC):
+    """The base of each platform's `pvwatch.ports.PlatformActions`: dry-run, platform check, logging."""
+
     platform: str = ""
 
     def __init__(self, cfg: Config, source: SourceConfig | None, platform: str, dry_run: bool = True) -> None:
@@ -119,3 +111,8 @@ def get_actions(cfg: Config, platform: str, dry_run: bool = True) -> PlatformAct
     module, cls = target.split(":")
     klass: type[PlatformActions] = getattr(importlib.import_module(module), cls)
     return klass(cfg, source, platform, dry_run=dry_run)
+
+
+def actions_for(cfg: Config) -> ActionsFor:
+    """`get_actions` bound to one config: the `pvwatch.ports.ActionsFor` the review queue is given."""
+    return lambda platform, dry_run: get_actions(cfg, platform, dry_run=dry_run)

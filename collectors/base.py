@@ -1,4 +1,4 @@
-"""The collector interface: resumable polling with an explicit cursor.
+"""The base of every collector: the `pvwatch.ports.Collector` port, with its options validated from config.
 
 The pipeline calls `poll(cursor)` repeatedly, stores the returned posts, and only then saves the new
 cursor: a crash between the two replays a batch (at-least-once) and the store's idempotent upsert
@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import abc
 import builtins
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from pvwatch.errors import ConfigError
-from pvwatch.models import Post
+from pvwatch.ports import Batch
 
 if TYPE_CHECKING:
     from pvwatch.config import Config, SourceConfig
@@ -25,15 +24,6 @@ class Options(BaseModel):
     """Base for each collector's own options: unknown keys are errors."""
 
     model_config = ConfigDict(extra="forbid")
-
-
-@dataclass
-class Batch:
-    posts: list[Post]
-    cursor: dict[str, Any]
-    exhausted: bool = False  # nothing more right now (end of file, caught up with the stream)
-    wait_seconds: float = 0.0  # polite pause the platform asked for (rate limits)
-    errors: list[str] = field(default_factory=list)  # malformed records skipped, for health reporting
 
 
 class Collector(abc.ABC):

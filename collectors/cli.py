@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from pvwatch.cli.main import ConfigOpt, handle_errors
+from pvwatch.cli.options import ConfigOpt, handle_errors
 from pvwatch.config import load_config
 
 
@@ -21,7 +21,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     ) -> None:
         """Show each source's health: last success, lag, errors, status."""
-        from collectors.health import health_report
+        from pvwatch.health import health_report
         from pvwatch.storage import open_store
 
         cfg = load_config(config)

@@ -16,12 +16,13 @@ import httpx
 from pydantic import Field
 
 from collectors.actions import PlatformActions
-from collectors.base import Batch, Collector, Options
+from collectors.base import Collector, Options
 from collectors.http import JsonApi, RateLimited, TransientError
 from collectors.rules import KeywordMatcher
 from collectors.seen import SeenSet
 from pvwatch.errors import CollectorError, ConfigError
 from pvwatch.models import Post
+from pvwatch.ports import Batch
 
 GRAPH = "https://graph.facebook.com"
 RATE_CODES = {4, 17, 32, 613} | set(range(80001, 80015))

@@ -16,12 +16,13 @@ import prawcore
 from pydantic import Field
 
 from collectors.actions import PlatformActions
-from collectors.base import Batch, Collector, Options
+from collectors.base import Collector, Options
 from collectors.http import RateLimited, TransientError, parse_retry_after
 from collectors.rules import KeywordMatcher
 from collectors.seen import SeenSet
 from pvwatch.errors import CollectorError, ConfigError
 from pvwatch.models import MAX_RAW_BYTES, Post
+from pvwatch.ports import Batch
 
 Listing = Literal["comments", "submissions"]
 # What Reddit leaves in place of a body its author deleted or a moderator removed: not the author's words.

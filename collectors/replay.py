@@ -16,8 +16,9 @@ from typing import IO, Any, Literal
 
 from pydantic import ValidationError
 
-from collectors.base import Batch, Collector, Options
+from collectors.base import Collector, Options
 from pvwatch.models import MAX_RAW_BYTES, Post
+from pvwatch.ports import Batch
 
 csv.field_size_limit(1_000_000)
 

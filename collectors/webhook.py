@@ -25,10 +25,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from collectors.base import Batch, Collector, Options
+from collectors.base import Collector, Options
 from collectors.replay import record_to_post
 from pvwatch.errors import ConflictError
 from pvwatch.models import Post, utcnow
+from pvwatch.ports import Batch
 
 if TYPE_CHECKING:
     from pvwatch.config import Config

@@ -26,12 +26,13 @@ from pydantic import Field
 from requests.adapters import HTTPAdapter
 
 from collectors.actions import PlatformActions
-from collectors.base import Batch, Collector, Options
+from collectors.base import Collector, Options
 from collectors.http import RateLimited, TransientError, wait_from_headers
 from collectors.rules import TAG_PREFIX, Rule, x_rules
 from collectors.seen import SeenSet
 from pvwatch.errors import CollectorError, ConfigError
 from pvwatch.models import MAX_RAW_BYTES, Post
+from pvwatch.ports import Batch
 
 X_HOST = "https://api.twitter.com"
 # note_tweet: the full text of posts over 280 characters (`text` is cut); edit_history_tweet_ids links edits;

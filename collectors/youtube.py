@@ -19,12 +19,13 @@ import httpx
 from pydantic import Field, model_validator
 
 from collectors.actions import PlatformActions
-from collectors.base import Batch, Collector, Options
+from collectors.base import Collector, Options
 from collectors.http import JsonApi, RateLimited
 from collectors.rules import KeywordMatcher
 from collectors.seen import SeenSet
 from pvwatch.errors import CollectorError, ConfigError
 from pvwatch.models import Post
+from pvwatch.ports import Batch
 
 API = "https://www.googleapis.com/youtube/v3"
 

@@ -1,4 +1,6 @@
-"""`pvwatch` subcommands owned by moderation/: serve, user add, audit verify."""
+"""`pvwatch` subcommands owned by moderation/: queue (the terminal view), user add, audit verify.
+
+`pvwatch serve` is in pvwatch.app.serve: the served UI also mounts the collectors' webhook."""
 
 from __future__ import annotations
 
@@ -15,28 +17,37 @@ audit_app = typer.Typer(help="The append-only, hash-chained audit trail.", no_ar
 
 def register(app: typer.Typer) -> None:
     """Add this feature's commands to the main app."""
-    from pvwatch.cli.main import ConfigOpt, handle_errors
+    from pvwatch.cli.options import ConfigOpt, handle_errors
 
     @app.command()
     @handle_errors
-    def serve(
+    def queue(
         config: Path = ConfigOpt,
-        host: str = typer.Option(None, help="Address to listen on (default: [ui] host)."),
-        port: int = typer.Option(None, help="Port (default: [ui] port)."),
+        key: str = typer.Argument(None, help="Show one item by key (platform:id)."),
+        flag: str = typer.Option(None, help="adverse_event, special_situation or personal_data."),
+        status: str = typer.Option(None),
+        product: str = typer.Option(None),
+        platform: str = typer.Option(None),
+        limit: int = typer.Option(20),
+        as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     ) -> None:
-        """Run the review UI (queue, items, PV cases, dashboard)."""
-        import uvicorn
-
-        from moderation.web import create_app
-        from pvwatch.cli.main import setup_logging
+        """List the review queue, or show one item, from the terminal (masked as for a social moderator)."""
+        from moderation.queue_view import print_item, print_queue
         from pvwatch.config import load_config
         from pvwatch.storage import open_store
+        from pvwatch.storage.base import ItemQuery
 
-        setup_logging()
         cfg = load_config(config)
         with open_store(cfg) as store:
-            web = create_app(cfg, store)
-            uvicorn.run(web, host=host or cfg.ui.host, port=port or cfg.ui.port, log_level="info")
+            if key:
+                item = store.items.get(key)
+                if item is None:
+                    raise PvwatchError(f"no item {key!r}; list keys with `pvwatch queue`")
+                print_item(item, as_json)
+            else:
+                page = store.items.query(ItemQuery(flag=flag, status=status, product=product, platform=platform,
+                                                   limit=limit))
+                print_queue(page, as_json)
 
     @user_app.command("add")
     @handle_errors

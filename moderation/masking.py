@@ -1,4 +1,4 @@
-"""Role-based redaction of post text from its personal-data findings.
+"""Role-based masking of post text from its personal-data findings: what each `Role` may see.
 
 Who sees what (GDPR data minimisation; GVP VI: an ICSR needs an identifiable patient and reporter):
 - pv_officer: initials of names, age, sex-bearing words stay, the reporter's contact (e-mail, phone, handle)
@@ -6,16 +6,17 @@ Who sees what (GDPR data minimisation; GVP VI: an ICSR needs an identifiable pat
 - social_moderator, compliance_officer and anyone else: every finding is masked as [TYPE].
 - admin: like pv_officer (administrators may need to check what the detector found), never raw identifiers
   of other kinds.
-Unknown roles get the strictest view. Overlapping findings are merged so no fragment leaks between them.
+Any role not listed gets the strictest view. Overlapping findings are merged so no fragment leaks between them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from moderation.roles import Role
 from pvwatch.models import PersonalData
 
-PV_ROLES = frozenset({"pv_officer", "admin"})
+PV_ROLES = frozenset({Role.pv_officer, Role.admin})
 # What an ICSR needs, shown in clear to the PV department.
 PV_CLEAR = frozenset({"EMAIL", "PHONE", "AGE", "HANDLE"})
 PV_INITIALS = frozenset({"PERSON"})
@@ -24,7 +25,6 @@ LABELS = {
     "PERSON": "NAME",
     "EMAIL": "EMAIL",
     "PHONE": "PHONE",
-    "FR_NIR": "NIR",
     "IBAN": "IBAN",
     "CREDIT_CARD": "CARD",
     "ADDRESS": "ADDRESS",
@@ -80,7 +80,7 @@ def _merged(findings: Sequence[PersonalData], n: int) -> list[tuple[int, int, st
     return out
 
 
-def redact_for_role(text: str, findings: list[PersonalData], role: str) -> str:
+def redact_for_role(text: str, findings: Sequence[PersonalData], role: Role) -> str:
     """Return `text` with each personal-data finding replaced according to `role`."""
     pv = role in PV_ROLES
     parts: list[str] = []

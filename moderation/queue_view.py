@@ -6,14 +6,14 @@ import json
 
 import typer
 
+from moderation.masking import redact_for_role
+from moderation.roles import Role
 from pvwatch.models import Item
 from pvwatch.storage.base import Page
 
 
 def _masked_text(item: Item) -> str:
-    from classifiers.personal_data.redact import redact_for_role
-
-    return redact_for_role(item.post.text, item.analysis.personal_data, role="social_moderator")
+    return redact_for_role(item.post.text, item.analysis.personal_data, Role.social_moderator)
 
 
 def _summary(item: Item) -> dict[str, object]:

@@ -7,9 +7,10 @@ dropped (their types stay in gdpr_categories) and the raw platform payload is di
 from __future__ import annotations
 
 from moderation.render import masked, pd_regions
+from moderation.roles import Role
 from pvwatch.models import Item, Span
 
-STRICT_ROLE = "social_moderator"
+STRICT_ROLE = Role.social_moderator
 
 
 def redact_item(item: Item) -> Item:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from moderation.masking import redact_for_role
+from moderation.roles import Role
 from pvwatch.models import Item, PersonalData, Span
 
 
@@ -37,9 +39,8 @@ def pd_regions(findings: Sequence[PersonalData], n: int) -> list[Region]:
     return out
 
 
-def masked(text: str, region: Region, role: str) -> str:
+def masked(text: str, region: Region, role: Role) -> str:
     """What `role` may see of one region (the PII policy applied to the region alone)."""
-    from classifiers.personal_data.redact import redact_for_role
 
     sub = text[region.start:region.end]
     shifted = [f.model_copy(update={"start": max(0, f.start - region.start),
@@ -54,7 +55,7 @@ def evidence_of(item: Item) -> list[Span]:
     return spans
 
 
-def render_text(text: str, evidence: Sequence[Span], findings: Sequence[PersonalData], role: str) -> Markup:
+def render_text(text: str, evidence: Sequence[Span], findings: Sequence[PersonalData], role: Role) -> Markup:
     n = len(text)
     regions = pd_regions(findings, n)
     spans = [(max(0, s.start), min(n, s.end), s.label) for s in evidence if s.end > s.start and s.start < n]
@@ -85,11 +86,11 @@ def render_text(text: str, evidence: Sequence[Span], findings: Sequence[Personal
     return Markup("").join(out)
 
 
-def render_item_text(item: Item, role: str) -> Markup:
+def render_item_text(item: Item, role: Role) -> Markup:
     return render_text(item.post.text, evidence_of(item), item.analysis.personal_data, role)
 
 
-def plain_masked(text: str, findings: Sequence[PersonalData], role: str) -> str:
+def plain_masked(text: str, findings: Sequence[PersonalData], role: Role) -> str:
     """Masked text without markup (queue snippets, CSV, E2B narrative)."""
     regions = pd_regions(findings, len(text))
     parts: list[str] = []

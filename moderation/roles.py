@@ -45,14 +45,14 @@ def parse_role(value: str) -> Role:
         raise PermissionDenied(f"unknown role {value!r}; use one of {', '.join(r.value for r in Role)}") from None
 
 
-def allowed(role: str, permission: str) -> bool:
+def allowed(role: Role, permission: str) -> bool:
     roles = PERMISSIONS.get(permission)
     if roles is None:
         raise KeyError(f"unknown permission {permission!r}")
     return role in roles
 
 
-def require(role: str, permission: str) -> None:
+def require(role: Role, permission: str) -> None:
     """Raise PermissionDenied naming the roles that may do it."""
     if not allowed(role, permission):
         who = ", ".join(sorted(r.value for r in PERMISSIONS[permission]))

@@ -1,5 +1,5 @@
 """`python -m pvwatch` is the `pvwatch` command."""
 
-from pvwatch.cli.main import main
+from pvwatch.app.main import main
 
 main()

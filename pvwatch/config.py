@@ -2,20 +2,26 @@
 
 Every section is a pydantic model with `extra="forbid"`, so a typo is an error that names the key.
 Secrets never live here: keys ending in `_env` name the environment variable that holds them.
-Feature folders own the models of their own sections (alerts.config, collectors' option models).
+Feature folders own the models of their own sections (alerts.config, collectors' option models): this module
+keeps such a section raw and `Config.section(name, Model)` validates it with the feature's model. The composition
+root (`pvwatch.app.config`) adds the checks that need the features with `add_check`, so every section is still
+validated at start-up, before anything runs.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
-from alerts.config import AlertsConfig
 from pvwatch.errors import ConfigError
+from pvwatch.models import DayZeroRule
+
+S = TypeVar("S", bound=BaseModel)
 
 
 class _Section(BaseModel):
@@ -92,7 +98,7 @@ class RetentionConfig(_Section):
 
 
 class CasesConfig(_Section):
-    day_zero: Literal["collected", "posted_if_owned"] = "posted_if_owned"
+    day_zero: DayZeroRule = "posted_if_owned"
     serious_days: int = Field(default=15, ge=1)
     non_serious_days: int = Field(default=90, ge=1)
 
@@ -117,22 +123,23 @@ class Config(_Section):
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     cases: CasesConfig = Field(default_factory=CasesConfig)
-    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    alerts: dict[str, Any] = Field(default_factory=dict)  # owned by alerts/ (alerts.config.AlertsConfig)
     ui: UIConfig = Field(default_factory=UIConfig)
     pipeline: PipelineConfig = Field(default_factory=PipelineConfig)
     base_dir: Path = Field(default=Path("."), exclude=True)
+    _sections: dict[str, BaseModel] = PrivateAttr(default_factory=dict)
 
-    @field_validator("sources")
-    @classmethod
-    def _known_source_types(cls, v: dict[str, SourceConfig]) -> dict[str, SourceConfig]:
-        from collectors.registry import known_types
-
-        for name, src in v.items():
-            if src.type not in known_types():
-                raise ValueError(
-                    f"sources.{name}.type = {src.type!r} is not a collector; use one of {sorted(known_types())}"
-                )
-        return v
+    def section(self, name: str, model: type[S]) -> S:
+        """A feature's own section (e.g. [alerts]) validated by the feature's model, parsed once."""
+        cached = self._sections.get(name)
+        if isinstance(cached, model):
+            return cached
+        try:
+            parsed = model.model_validate(getattr(self, name))
+        except ValidationError as exc:
+            raise _format(exc, prefix=(name,)) from None
+        self._sections[name] = parsed
+        return parsed
 
     def resolve(self, path: str) -> Path:
         """Relative paths in the config are relative to the config file."""
@@ -150,11 +157,21 @@ _FIXES = {
 }
 
 
-def _format(err: ValidationError) -> ConfigError:
+def _format(err: ValidationError, prefix: tuple[str, ...] = ()) -> ConfigError:
     first = err.errors()[0]
-    key = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    key = ".".join(str(p) for p in (*prefix, *first["loc"])) or "(top level)"
     fix = _FIXES.get(first["type"], "correct the value as described")
     return ConfigError(key, first["msg"], fix)
+
+
+ConfigCheck = Callable[[Config], None]
+_CHECKS: list[ConfigCheck] = []
+
+
+def add_check(check: ConfigCheck) -> None:
+    """Run `check` on every parsed config (it raises ConfigError); the composition root adds the features' checks."""
+    if check not in _CHECKS:
+        _CHECKS.append(check)
 
 
 def parse_config(data: dict[str, Any], base_dir: Path | None = None) -> Config:
@@ -164,6 +181,8 @@ def parse_config(data: dict[str, Any], base_dir: Path | None = None) -> Config:
         raise _format(exc) from None
     if base_dir is not None:
         cfg.base_dir = base_dir
+    for check in _CHECKS:
+        check(cfg)
     return cfg
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -147,15 +147,26 @@ class ItemStatus(enum.StrEnum):
     closed = "closed"
 
 
-def flags_of(analysis: Analysis) -> list[str]:
-    flags: list[str] = []
+def flags_of(analysis: Analysis) -> list[FlagType]:
+    flags: list[FlagType] = []
     if analysis.adverse_event.decision:
-        flags.append(FlagType.adverse_event.value)
+        flags.append(FlagType.adverse_event)
     if analysis.special_situations:
-        flags.append(FlagType.special_situation.value)
+        flags.append(FlagType.special_situation)
     if analysis.personal_data:
-        flags.append(FlagType.personal_data.value)
+        flags.append(FlagType.personal_data)
     return flags
+
+
+DayZeroRule = Literal["collected", "posted_if_owned"]
+
+
+def day_zero_for(post: Post, rule: DayZeroRule) -> datetime:
+    """GVP VI.B.7: the first day the company had the minimum information. On the company's own pages it had it
+    when the post appeared ("posted_if_owned"); elsewhere, when we collected it."""
+    if rule == "posted_if_owned" and post.company_owned and post.created_at:
+        return post.created_at
+    return post.collected_at
 
 
 class Item(BaseModel):
@@ -164,7 +175,7 @@ class Item(BaseModel):
     key: str
     post: Post
     analysis: Analysis
-    flags: list[str] = Field(default_factory=list)
+    flags: list[FlagType] = Field(default_factory=list)
     status: ItemStatus = ItemStatus.new
     assignee: str | None = None
     priority: int = 0  # higher first: adverse events, serious ones above all
@@ -190,6 +201,11 @@ class CaseStatus(enum.StrEnum):
     follow_up = "follow_up"
     submitted = "submitted"
     closed = "closed"
+
+    @property
+    def is_open(self) -> bool:
+        """Open cases have a running regulatory clock; submitted and closed ones do not."""
+        return self in (CaseStatus.open, CaseStatus.follow_up)
 
 
 class Case(BaseModel):

@@ -3,6 +3,7 @@
 At-least-once: a batch is stored before its cursor is saved, so a crash replays it and the idempotent
 upsert drops the duplicates. Errors in one source back off that source (exponential, with jitter);
 the others keep running. SIGINT/SIGTERM set `stop`; the loop finishes the batch in hand and returns.
+The pipeline is handed its analyzer, collectors and hooks (the ports in pvwatch.ports); pvwatch.app builds them.
 """
 
 from __future__ import annotations
@@ -11,21 +12,18 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from collectors.base import Batch, Collector
-from collectors.registry import build_collectors
 from pvwatch.config import Config
 from pvwatch.errors import PvwatchError
-from pvwatch.models import AuditRecord, Item, Post, utcnow
+from pvwatch.models import AuditRecord, FlagType, Item, Post, day_zero_for, utcnow
+from pvwatch.ports import Analyzer, Batch, Collector, ItemHook, Ticker
+from pvwatch.privacy import Pseudonymizer
 from pvwatch.storage.base import Checkpoint, Store
 from pvwatch.workers import SourceLeases
 
 log = logging.getLogger("pvwatch.pipeline")
-
-ItemHook = Callable[[Item], None]
 
 
 @dataclass
@@ -55,28 +53,24 @@ class Pipeline:
         self,
         cfg: Config,
         store: Store,
-        analyzer: object | None = None,
-        collectors: list[Collector] | None = None,
+        analyzer: Analyzer,
+        collectors: Sequence[Collector],
         hooks: list[ItemHook] | None = None,
+        tickers: list[Ticker] | None = None,
         lease: SourceLeases | None = None,
     ) -> None:
-        from classifiers.analyzer import Analyzer
-        from pvwatch.privacy import Pseudonymizer
-
         self.cfg = cfg
         self.store = store
-        self.analyzer = analyzer if analyzer is not None else Analyzer.from_config(cfg)
-        self.collectors = collectors if collectors is not None else build_collectors(cfg)
+        self.analyzer = analyzer
+        self.collectors = list(collectors)
         self.pseudonymizer = Pseudonymizer.from_config(cfg)
         self.hooks: list[ItemHook] = list(hooks or [])
-        self.tickers: list[Callable[[], None]] = []
+        self.tickers: list[Ticker] = list(tickers or [])
         self.stats = RunStats()
         # Several workers on one store (Elasticsearch): poll only the sources whose lease we hold.
         names = [c.name for c in self.collectors]
         self.lease = lease if lease is not None else SourceLeases.for_pipeline(cfg, store, names)
-        replayed = getattr(store, "replayed_new", None)  # the Elasticsearch store's spool (storage/spool.py)
-        if isinstance(replayed, list):
-            replayed.append(self._replayed_new)
+        store.on_replayed_new(self._replayed_new)
 
     # -- one batch ---------------------------------------------------------------------------
     def process(self, posts: list[Post]) -> list[Item]:
@@ -84,13 +78,13 @@ class Pipeline:
         if not posts:
             return []
         posts = [self.pseudonymizer.protect(p) for p in posts]
-        analyses = self.analyzer.analyze_posts(posts)  # type: ignore[attr-defined]
+        analyses = self.analyzer.analyze_posts(posts)
         new_items: list[Item] = []
         items: list[Item] = []
         for post, analysis in zip(posts, analyses, strict=True):
             item = Item.from_post(post, analysis)
-            if item.flags and "adverse_event" in item.flags:
-                item = item.model_copy(update={"day_zero": self._day_zero(post)})
+            if FlagType.adverse_event in item.flags:
+                item = item.model_copy(update={"day_zero": day_zero_for(post, self.cfg.cases.day_zero)})
             items.append(item)
         for item, is_new in zip(items, self.store.items.upsert_many(items), strict=True):  # one bulk request
             self.stats.seen += 1
@@ -115,11 +109,6 @@ class Pipeline:
         self.stats.new += 1
         self.stats.flagged += bool(item.flags)
         self._run_hooks(item)
-
-    def _day_zero(self, post: Post) -> datetime:
-        if self.cfg.cases.day_zero == "posted_if_owned" and post.company_owned and post.created_at:
-            return post.created_at
-        return post.collected_at
 
     # -- one source step -----------------------------------------------------------------------
     def step(self, state: _SourceState) -> Batch | None:

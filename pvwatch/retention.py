@@ -60,7 +60,7 @@ def _age_from(item: Item) -> datetime:
 
 def _summary(item: Item) -> dict[str, Any]:
     """What the audit may say about an item: its state, never its content."""
-    return {"status": item.status.value, "flags": item.flags, "case_id": item.case_id,
+    return {"status": item.status.value, "flags": [f.value for f in item.flags], "case_id": item.case_id,
             "collected_at": item.post.collected_at.isoformat(), "platform": item.post.platform}
 
 

@@ -31,10 +31,11 @@ os.environ.setdefault("PVWATCH_PSEUDONYM_KEY", "bench-pseudonym-key-0123456789ab
 os.environ["PV_BENCH_SECRET"] = "bench"  # noqa: S105 - a test key for a local receiver
 
 from alerts.service import AlertService  # noqa: E402
-from collectors.base import Batch, Collector  # noqa: E402
+from collectors.base import Collector  # noqa: E402
 from pvwatch.config import Config, load_config, parse_config  # noqa: E402
 from pvwatch.models import Post  # noqa: E402
 from pvwatch.pipeline import Pipeline  # noqa: E402
+from pvwatch.ports import Batch  # noqa: E402
 from pvwatch.storage.sqlite import SqliteStore  # noqa: E402
 from tests.alerts_support import start_receiver  # noqa: E402
 

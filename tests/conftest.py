@@ -17,6 +17,11 @@ os.environ["PVWATCH_SESSION_SECRET"] = "test-session-secret-0123456789abcdef"
 
 REPO = Path(__file__).resolve().parents[1]
 
+# Configs built by tests are checked as the CLI checks them ([alerts], source types).
+from pvwatch.app.config import install_feature_checks  # noqa: E402
+
+install_feature_checks()
+
 pytest_plugins: list[str] = []
 if (REPO / "tests" / "es_fixture.py").exists():
     pytest_plugins.append("tests.es_fixture")

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from alerts.config import AlertsConfig
 from alerts.rules import digest_window_end, quiet_until, send_after
 from pvwatch.config import Config, load_config, parse_config
 from pvwatch.errors import ConfigError
@@ -22,7 +23,7 @@ def _cfg(channels: dict[str, Any] | None = None, rules: list[dict[str, Any]] | N
 
 def test_template_alerts_section_loads_and_its_commented_examples_are_valid() -> None:
     cfg = load_config(REPO / "config.toml")
-    assert cfg.alerts.enabled and cfg.alerts.rules == []
+    assert AlertsConfig.of(cfg).enabled and AlertsConfig.of(cfg).rules == []
     # The template's commented examples, uncommented, must be a valid config too.
     text = (REPO / "config.toml").read_text(encoding="utf-8")
     section = text[text.index("[alerts]"):text.index("[ui]")]
@@ -30,9 +31,9 @@ def test_template_alerts_section_loads_and_its_commented_examples_are_valid() ->
     lines = [ln[2:] if ln.startswith("# ") else ln for ln in section.splitlines()]  # "## " stays a comment
     data = tomllib.loads("\n".join(lines))
     parsed = parse_config(data)
-    assert {r.on for r in parsed.alerts.rules} == {"adverse_event", "special_situation", "case_due",
+    assert {r.on for r in AlertsConfig.of(parsed).rules} == {"adverse_event", "special_situation", "case_due",
                                                    "case_overdue", "collector_stopped"}
-    assert {c.type for c in parsed.alerts.channels.values()} == {"webhook", "slack", "teams", "email"}
+    assert {c.type for c in AlertsConfig.of(parsed).channels.values()} == {"webhook", "slack", "teams", "email"}
 
 
 @pytest.mark.parametrize(
@@ -85,7 +86,7 @@ def test_unknown_alerts_key_is_rejected() -> None:
 
 def test_enabled_with_no_channels_is_valid() -> None:
     cfg = _cfg(channels={}, rules=[])
-    assert cfg.alerts.enabled and cfg.alerts.channels == {}
+    assert AlertsConfig.of(cfg).enabled and AlertsConfig.of(cfg).channels == {}
 
 
 def test_quiet_hours_window_spanning_midnight_in_a_time_zone() -> None:
@@ -102,8 +103,9 @@ def test_quiet_hours_window_spanning_midnight_in_a_time_zone() -> None:
 
 
 def test_send_after_serious_bypasses_quiet_hours_and_digest_aligns_after_them() -> None:
-    rule = _cfg(rules=[{"name": "r", "on": "adverse_event", "channels": ["hook"], "digest_minutes": 15,
-                        "quiet_hours": {"start": "22:00", "end": "07:00", "timezone": "UTC"}}]).alerts.rules[0]
+    cfg = _cfg(rules=[{"name": "r", "on": "adverse_event", "channels": ["hook"], "digest_minutes": 15,
+                       "quiet_hours": {"start": "22:00", "end": "07:00", "timezone": "UTC"}}])
+    rule = AlertsConfig.of(cfg).rules[0]
     night = 1705361400.0  # 23:30 UTC
     at, why = send_after(rule, night, serious=False)
     assert why == "quiet_hours" and at == digest_window_end(15, 1705388400.0)  # first window after 07:00

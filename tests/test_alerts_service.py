@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from alerts.config import AlertsConfig
 from alerts.outbox import KIND, Outbox, State
 from alerts.service import AlertService
 from pvwatch.config import Config, parse_config
@@ -177,7 +178,7 @@ def test_two_workers_never_claim_the_same_delivery(receiver: Receiver, tmp_path:
     with SqliteStore(tmp_path / "s.db") as a, SqliteStore(tmp_path / "s.db") as b:
         service(cfg, a, Clock()).on_new_item(item())
         did = deliveries(a)[0]["id"]
-        oa, ob = Outbox(a.kv, cfg.alerts.retry, "A"), Outbox(b.kv, cfg.alerts.retry, "B")
+        oa, ob = Outbox(a.kv, AlertsConfig.of(cfg).retry, "A"), Outbox(b.kv, AlertsConfig.of(cfg).retry, "B")
         got_a, got_b = oa.get(did), ob.get(did)
         assert got_a and got_b
         assert oa.save(got_a[0].model_copy(update={"state": State.sending, "worker": "A"}), got_a[1]) is not None

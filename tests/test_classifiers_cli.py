@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from classifiers.ae.readers import CorpusError, parse_label, read_corpus
-from pvwatch.cli.main import app
+from pvwatch.app.main import app
 
 runner = CliRunner()
 
@@ -85,7 +85,7 @@ def test_train_then_eval(cfg: Path, tmp_path: Path) -> None:
 
 
 def test_train_from_decisions_uses_the_store(tmp_path: Path) -> None:
-    pytest.importorskip("moderation.decisions", reason="moderation.decisions.labelled_examples not built yet")
+    pytest.importorskip("classifiers.decisions", reason="classifiers.decisions.labelled_examples not built yet")
     cfgp = tmp_path / "config.toml"
     cfgp.write_text(f'[storage]\npath = "{tmp_path / "s.db"}"\n[classifiers]\npersonal_data = false\n',
                     encoding="utf-8")

@@ -119,7 +119,7 @@ def test_several_fine_tuning_runs_are_averaged_and_trained_from_the_cli(tmp_path
 
     from typer.testing import CliRunner
 
-    from pvwatch.cli.main import app
+    from pvwatch.app.main import app
     from pvwatch.errors import ConfigError
 
     base = tiny_bert(tmp_path)

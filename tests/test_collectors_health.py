@@ -15,12 +15,13 @@ from typing import Any
 from alerts.config import Rule
 from alerts.payload import collector_payload, title
 from alerts.rules import collector_stopped
-from collectors.base import Batch, Collector
-from collectors.health import health_report
+from collectors.base import Collector
 from collectors.http import TransientError
 from pvwatch.config import parse_config
+from pvwatch.health import health_report
 from pvwatch.models import utcnow
 from pvwatch.pipeline import Pipeline, _SourceState
+from pvwatch.ports import Batch
 from pvwatch.storage.base import Checkpoint
 from pvwatch.storage.sqlite import SqliteStore
 

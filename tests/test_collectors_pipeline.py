@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from classifiers.analyzer import Analyzer
-from collectors.health import health_report
 from collectors.reddit import RedditCollector
 from collectors.webhook import WebhookCollector, enqueue
-from pvwatch.cli.main import app
+from pvwatch.app.main import app
 from pvwatch.config import load_config
+from pvwatch.health import health_report
 from pvwatch.pipeline import Pipeline
 from pvwatch.storage.sqlite import SqliteStore
 from tests.collectors_fake import FakeApi, load_cassette

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from pvwatch.cli.demo import DEMO_POSTS, run_demo
-from pvwatch.cli.main import TEMPLATE, app
+from pvwatch.app.demo import DEMO_POSTS, run_demo
+from pvwatch.app.main import TEMPLATE, app
 from pvwatch.storage.base import ItemQuery
 from pvwatch.storage.sqlite import SqliteStore
 

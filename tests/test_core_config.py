@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pvwatch.cli.main import app
+from pvwatch.app.main import app
 from pvwatch.config import load_config, parse_config
 from pvwatch.errors import ConfigError
 
@@ -35,7 +35,7 @@ def test_template_is_valid_and_every_key_is_commented() -> None:
         ({"storage": {"pathh": "x.db"}}, "storage.pathh", "spelling"),
         ({"classifiers": {"ae_threshold": 1.5}}, "classifiers.ae_threshold", "less than or equal"),
         ({"products": [{"inns": ["x"]}]}, "products.0.name", "add it"),
-        ({"sources": {"s1": {"type": "myspace"}}}, "sources", "myspace"),
+        ({"sources": {"s1": {"type": "myspace"}}}, "sources.s1.type", "myspace"),
         ({"ui": {"port": 0}}, "ui.port", "greater than"),
     ],
 )

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pvwatch.cli.main import app
+from pvwatch.app.main import app
 from pvwatch.config import load_config
 from pvwatch.privacy import Pseudonymizer
 from pvwatch.storage.base import ItemQuery

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from pvwatch.cli.main import app
+from pvwatch.app.main import app
 from pvwatch.models import AdverseEvent, Analysis, AuditRecord, Case, CaseStatus, Item, ItemStatus, Post, utcnow
 from pvwatch.storage.base import Checkpoint
 from pvwatch.storage.sqlite import SqliteStore

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from moderation.auth.users import authenticate
-from pvwatch.cli.main import app
+from pvwatch.app.main import app
 from pvwatch.storage.sqlite import SqliteStore
 
 runner = CliRunner()

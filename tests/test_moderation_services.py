@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from classifiers.decisions import labelled_examples
+from collectors.actions import actions_for
 from moderation.cases.service import CaseService
-from moderation.decisions import labelled_examples
 from moderation.queue.filters import QueueFilters
 from moderation.queue.service import QueueService
 from pvwatch.errors import ConflictError, PermissionDenied, PvwatchError
@@ -170,7 +171,9 @@ def test_hide_goes_through_the_collectors_actions(env) -> None:  # type: ignore[
     cfg, store, a = env
     store.items.upsert(make_item("h", "Levothyrox spam", ae=False, platform="reddit"))
     store.items.upsert(make_item("d", "Levothyrox spam", ae=False, platform="demo"))
-    svc = QueueService(cfg, store)
+    with pytest.raises(PvwatchError, match="not available"):  # nothing plugged in: say so, change nothing
+        QueueService(cfg, store).moderate(a["social_moderator"], "reddit:h", None, "hide", dry_run=True)
+    svc = QueueService(cfg, store, actions_for(cfg))
     with pytest.raises(PermissionDenied):
         svc.moderate(a["pv_officer"], "reddit:h", None, "hide")
     saved = svc.moderate(a["social_moderator"], "reddit:h", None, "hide", dry_run=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from pvwatch.cli.main import app
+from pvwatch.app.main import app
 from pvwatch.models import ItemStatus
 from pvwatch.privacy import Pseudonymizer
 from pvwatch.retention import erase_author

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from pvwatch.cli.main import app
+from pvwatch.app.main import app
 from pvwatch.config import RetentionConfig
 from pvwatch.models import AdverseEvent, Analysis, Item, ItemStatus, PersonalData, Post, utcnow
 from pvwatch.retention import ANONYMISED, purge

@@ -2,10 +2,10 @@
 
 `PersonalDataDetector.annotate(text, analysis)` fills `Analysis.personal_data` (type, offsets, score,
 recognizer, special category) and `Analysis.gdpr_categories`. Recognizers live in `recognizers/`, one per
-file; `redact.py` turns findings into the text each role may see.
+file; what each role may see of the findings is moderation's (moderation/masking.py).
 
-Imports are lazy: `from classifiers.personal_data.redact import redact_for_role` (web UI, CLI) does not load
-Presidio and spaCy (several seconds); the detector loads them on first use.
+Imports are lazy: importing this package does not load Presidio and spaCy (several seconds); the detector
+loads them on first use.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 if TYPE_CHECKING:
     from classifiers.personal_data.detector import PersonalDataDetector
-    from classifiers.personal_data.redact import redact_for_role
 
-__all__ = ["PersonalDataDetector", "redact_for_role"]
+__all__ = ["PersonalDataDetector"]
 
 
 def __getattr__(name: str) -> Any:
@@ -28,8 +27,4 @@ def __getattr__(name: str) -> Any:
         from classifiers.personal_data.detector import PersonalDataDetector
 
         return PersonalDataDetector
-    if name == "redact_for_role":
-        from classifiers.personal_data.redact import redact_for_role
-
-        return redact_for_role
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

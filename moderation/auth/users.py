@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -15,9 +16,15 @@ from pvwatch.storage.base import Store
 
 KIND = "user"
 MIN_PASSWORD = 12
-_hasher = PasswordHasher()
-# Verifying against a dummy hash for unknown users keeps login time the same whether or not the name exists.
-_DUMMY_HASH = _hasher.hash("pvwatch-dummy-password-for-timing")
+# argon2-cffi's defaults (RFC 9106 low-memory profile). A hash records its own parameters, so verifying never
+# depends on the hasher: tests pass a cheap one to `add_user`; production keeps this one.
+DEFAULT_HASHER = PasswordHasher()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying unknown users against a dummy hash keeps login time the same whether or not the name exists."""
+    return DEFAULT_HASHER.hash("pvwatch-dummy-password-for-timing")
 
 
 @dataclass(frozen=True)
@@ -31,14 +38,15 @@ def _valid_username(name: str) -> bool:
     return 1 <= len(name) <= 64 and all(c.isalnum() or c in "._-@" for c in name)
 
 
-def add_user(store: Store, username: str, role: str, password: str, actor: str = "cli") -> User:
+def add_user(store: Store, username: str, role: Role | str, password: str, actor: str = "cli",
+             hasher: PasswordHasher = DEFAULT_HASHER) -> User:
     """Create a user; raises PvwatchError with the fix if the name is taken or the password weak."""
     if not _valid_username(username):
         raise PvwatchError(f"invalid username {username!r}: use 1-64 letters, digits, '.', '_', '-' or '@'")
     r = parse_role(role)
     if len(password) < MIN_PASSWORD:
         raise PvwatchError(f"password too short: use at least {MIN_PASSWORD} characters")
-    doc = {"username": username, "role": r.value, "password_hash": _hasher.hash(password),
+    doc = {"username": username, "role": r.value, "password_hash": hasher.hash(password),
            "active": True, "created_at": utcnow().isoformat()}
     try:
         store.kv.put(KIND, username, doc, expected_version=0)
@@ -63,9 +71,9 @@ def get_user(store: Store, username: str) -> User | None:
 def authenticate(store: Store, username: str, password: str) -> User | None:
     """The user if the password matches and the account is active, else None."""
     found = store.kv.get(KIND, username) if _valid_username(username) else None
-    stored = found[0].get("password_hash", _DUMMY_HASH) if found else _DUMMY_HASH
+    stored = found[0].get("password_hash", _dummy_hash()) if found else _dummy_hash()
     try:
-        _hasher.verify(stored, password)
+        DEFAULT_HASHER.verify(stored, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
     if found is None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from moderation.render import plain_masked
+from moderation.roles import Role
 from pvwatch.errors import PvwatchError
 from pvwatch.models import Case, Item, utcnow
 
@@ -36,7 +37,7 @@ OID_INTERACTION = "2.16.840.1.113883.1.6"
 SERIOUSNESS_CODES = {"death": "34", "life_threatening": "21", "hospitalisation": "33", "disability": "35",
                      "congenital_anomaly": "12", "other_medically_important": "26"}
 MAX_NARRATIVE = 100_000  # H.1 is 100,000 characters at most
-PV_ROLE = "pv_officer"  # the narrative is what the PV department may see
+PV_ROLE = Role.pv_officer  # the narrative is what the PV department may see
 
 
 def ts(dt: datetime) -> str:

@@ -16,8 +16,6 @@ from pvwatch.errors import ConflictError, NotFoundError, PvwatchError
 from pvwatch.models import Case, CaseStatus, FlagType, Item, ItemStatus, utcnow
 from pvwatch.storage.base import Store
 
-OPEN = (CaseStatus.open.value, CaseStatus.follow_up.value)
-
 
 class CaseService:
     def __init__(self, cfg: Config, store: Store) -> None:
@@ -58,7 +56,7 @@ class CaseService:
         note = decision_note(actor, "escalate", True, case_id=case_id)
 
         def change(i: Item) -> Item:
-            flags = i.flags if FlagType.adverse_event.value in i.flags else [FlagType.adverse_event.value, *i.flags]
+            flags = i.flags if FlagType.adverse_event in i.flags else [FlagType.adverse_event, *i.flags]
             return i.model_copy(update={"status": ItemStatus.escalated, "case_id": case_id, "flags": flags,
                                         "day_zero": i.day_zero or day_zero, "notes": [*i.notes, note]})
 
@@ -87,7 +85,7 @@ class CaseService:
         """(overdue, due soon) open cases, for the dashboard and alerts."""
         now = utcnow()
         soon_limit = now + timedelta(days=within_days)
-        open_cases = [c for c in self.store.cases.list(due_before=soon_limit) if c.status.value in OPEN]
+        open_cases = [c for c in self.store.cases.list(due_before=soon_limit) if c.status.is_open]
         overdue = [c for c in open_cases if c.due_at < now]
         return overdue, [c for c in open_cases if c.due_at >= now]
 

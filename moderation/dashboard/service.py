@@ -10,6 +10,7 @@ from typing import Any
 
 from moderation.cases.service import CaseService
 from moderation.queue.filters import STATUS_GROUPS
+from pvwatch.health import health_report
 from pvwatch.models import Case, FlagType, utcnow
 from pvwatch.storage.base import ItemQuery, Store
 
@@ -72,13 +73,8 @@ def build_dashboard(store: Store, cases: CaseService, days: int = 30) -> Dashboa
     dash = Dashboard(day_list, per_flag, products.most_common(12), queue_age, overdue, due_soon,
                      per_actor.most_common(12), tp_days, dict(per_day))
     try:
-        from collectors.health import health_report  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        dash.notes.append("collector health is not available (collectors.health is not installed)")
-    else:
-        try:
-            dash.health = health_report(store)
-        except Exception as exc:  # the dashboard must still show the rest; the error is displayed, not hidden
-            log.exception("collector health report failed")
-            dash.health_error = f"collector health report failed: {exc}"
+        dash.health = health_report(store)
+    except Exception as exc:  # the dashboard must still show the rest; the error is displayed, not hidden
+        log.exception("collector health report failed")
+        dash.health_error = f"collector health report failed: {exc}"
     return dash

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from moderation.audit import save_item
 from moderation.queue.filters import QueueFilters
 from moderation.redaction import redact_item
-from moderation.roles import require
+from moderation.roles import Role, require
 from pvwatch.config import Config
 from pvwatch.errors import ConflictError, NotFoundError, PvwatchError
-from pvwatch.models import AuditRecord, FlagType, Item, ItemStatus, utcnow
+from pvwatch.models import AuditRecord, FlagType, Item, ItemStatus, day_zero_for, utcnow
+from pvwatch.ports import ActionsFor
 from pvwatch.storage.base import ItemQuery, Page, Store
 
 MAX_NOTE = 4000
@@ -25,19 +27,20 @@ DISMISS_REASONS = (*NOT_AE_REASONS, "duplicate", "other")
 @dataclass(frozen=True)
 class Actor:
     username: str
-    role: str
+    role: Role
 
 
 def decision_note(actor: Actor, action: str, ae_label: bool | None, **extra: Any) -> dict[str, Any]:
-    """A note the machine can read back: reviewer decisions become labelled data (moderation.decisions)."""
+    """A note the machine can read back: reviewer decisions become labelled data (classifiers.decisions)."""
     return {"kind": "decision", "action": action, "by": actor.username, "at": utcnow().isoformat(),
             "ae_label": ae_label, **extra}
 
 
 class QueueService:
-    def __init__(self, cfg: Config, store: Store) -> None:
+    def __init__(self, cfg: Config, store: Store, actions: ActionsFor | None = None) -> None:
         self.cfg = cfg
         self.store = store
+        self.actions = actions  # platform actions, plugged in by the composition root
 
     # -- reading -------------------------------------------------------------------------------
     def page(self, actor: Actor, filters: QueueFilters) -> Page:
@@ -89,7 +92,7 @@ class QueueService:
         if reason not in DISMISS_REASONS:
             raise PvwatchError(f"choose a dismiss reason among: {', '.join(DISMISS_REASONS)}")
         item = self.get(actor, key)
-        if FlagType.adverse_event.value in item.flags:
+        if FlagType.adverse_event in item.flags:
             require(actor.role, "dismiss_adverse_event")
         label = False if reason in NOT_AE_REASONS else None
         note = decision_note(actor, "dismiss", label, reason=reason, text=comment[:MAX_NOTE])
@@ -100,7 +103,7 @@ class QueueService:
         note = decision_note(actor, "confirm_adverse_event", True)
 
         def change(i: Item) -> Item:
-            flags = i.flags if FlagType.adverse_event.value in i.flags else [FlagType.adverse_event.value, *i.flags]
+            flags = i.flags if FlagType.adverse_event in i.flags else [FlagType.adverse_event, *i.flags]
             # a reviewer-confirmed event starts the clock now if the machine had not already
             day_zero = i.day_zero or self.day_zero_of(i)
             return i.model_copy(update={"status": ItemStatus.confirmed, "flags": flags, "day_zero": day_zero,
@@ -108,11 +111,8 @@ class QueueService:
 
         return self.apply(actor, "confirm_adverse_event", "item.confirm", key, version, change)
 
-    def day_zero_of(self, item: Item) -> Any:
-        post = item.post
-        if self.cfg.cases.day_zero == "posted_if_owned" and post.company_owned and post.created_at:
-            return post.created_at
-        return post.collected_at
+    def day_zero_of(self, item: Item) -> datetime:
+        return day_zero_for(item.post, self.cfg.cases.day_zero)
 
     def redact(self, actor: Actor, key: str, version: int | None) -> Item:
         note = decision_note(actor, "redact", None)
@@ -143,18 +143,14 @@ class QueueService:
             raise PvwatchError("platform action must be 'hide' or 'remove'")
         require(actor.role, mode)
         item = self.get(actor, key)
-        try:
-            from collectors.actions import get_actions  # type: ignore[import-not-found,unused-ignore]
-        except ImportError as exc:
-            raise PvwatchError(
-                f"{mode} on the platform is not available: collectors.actions is not installed ({exc}); "
-                "hide the post from the platform's own moderation tools"
-            ) from None
-        actions = get_actions(self.cfg, item.post.platform, dry_run=dry_run)
-        result = getattr(actions, mode)(item.post)
-        if not getattr(result, "ok", False):
-            raise PvwatchError(f"{mode} on {item.post.platform} failed: {getattr(result, 'message', result)}")
-        note = decision_note(actor, mode, None, text=str(getattr(result, "message", ""))[:500], dry_run=dry_run)
+        if self.actions is None:
+            raise PvwatchError(f"{mode} on the platform is not available in this process (no platform actions "
+                               "were plugged in); hide the post from the platform's own moderation tools")
+        actions = self.actions(item.post.platform, dry_run)
+        result = actions.hide(item.post) if mode == "hide" else actions.remove(item.post)
+        if not result.ok:
+            raise PvwatchError(f"{mode} on {item.post.platform} failed: {result.message}")
+        note = decision_note(actor, mode, None, text=result.message[:500], dry_run=dry_run)
         if dry_run:  # nothing changed on the platform: record the rehearsal, keep the status
             return self.apply(actor, mode, f"item.{mode}_dry_run", key, version,
                               lambda i: i.model_copy(update={"notes": [*i.notes, note]}))

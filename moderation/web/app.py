@@ -16,6 +16,7 @@ from moderation.queue.service import QueueService
 from moderation.web.context import HERE, CsrfFailed, LoginRequired, render
 from pvwatch.config import Config
 from pvwatch.errors import ConflictError, NotFoundError, PermissionDenied, PvwatchError
+from pvwatch.ports import ActionsFor
 from pvwatch.storage.base import Store
 
 log = logging.getLogger("pvwatch.moderation.web")
@@ -33,13 +34,14 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(cfg: Config, store: Store) -> FastAPI:
+def create_app(cfg: Config, store: Store, actions: ActionsFor | None = None) -> FastAPI:
+    """The review UI; `actions` (hide/remove on the platform) and /api/ingest are plugged in by pvwatch.app."""
     app = FastAPI(title="pvwatch review", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.cfg = cfg
     app.state.store = store
     app.state.sessions = SessionManager(cfg, store)  # fails fast if the session secret is missing
     app.state.throttle = LoginThrottle(store, session_secret(cfg))
-    app.state.queue = QueueService(cfg, store)
+    app.state.queue = QueueService(cfg, store, actions)
     app.state.cases = CaseService(cfg, store)
     app.state.secure_cookies = cfg.ui.base_url.startswith("https://")
 
@@ -74,7 +76,6 @@ def create_app(cfg: Config, store: Store) -> FastAPI:
     app.include_router(views_cases.router)
     app.include_router(views_dashboard.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    _mount_ingest(app, cfg, store)
     return app
 
 
@@ -83,11 +84,3 @@ def _handler(error: Any, status: int, title: str) -> Any:
         return error(request, status, title, exc)  # type: ignore[no-any-return]
     return handle
 
-
-def _mount_ingest(app: FastAPI, cfg: Config, store: Store) -> None:
-    try:
-        from collectors.webhook import webhook_router  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        log.info("collectors.webhook not available: /api/ingest is not mounted")
-        return
-    app.include_router(webhook_router(cfg, store), prefix="/api/ingest")

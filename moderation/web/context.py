@@ -58,7 +58,7 @@ def current_actor(request: Request) -> Actor:
     user = get_user(store, session.username) if session else None
     if session is None or user is None or not user.active:
         raise LoginRequired("log in first")
-    return Actor(user.username, user.role.value)
+    return Actor(user.username, user.role)
 
 
 def posting_actor(request: Request, csrf_token: str = Form("")) -> Actor:

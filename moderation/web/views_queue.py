@@ -12,6 +12,7 @@ from moderation.cases.service import CaseService
 from moderation.queue.filters import AGE_LABELS, PAGE_SIZE, QueueFilters
 from moderation.queue.service import DISMISS_REASONS, Actor, QueueService
 from moderation.render import evidence_of, plain_masked, render_item_text
+from moderation.roles import allowed
 from moderation.web.context import current_actor, flash, posting_actor, render
 from pvwatch.errors import PvwatchError
 from pvwatch.models import FlagType, ItemStatus
@@ -69,7 +70,7 @@ def do_action(request: Request, actor: Actor, action: str, key: str, version: in
         svc.confirm(actor, key, version)
     elif action == "escalate":
         case = cases.escalate(actor, key, version)
-        if actor.role in ("pv_officer", "admin"):
+        if allowed(actor.role, "manage_cases"):  # the PV department goes on to the case it opened
             return "/cases/" + quote(case.id, safe="")
     elif action == "redact":
         svc.redact(actor, key, version)

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import typer
 
+from pvwatch.app.runtime import build_pipeline
+from pvwatch.app.serve import serve_demo
+from pvwatch.cli.options import TEMPLATE, handle_errors
 from pvwatch.config import Config, parse_config
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "demo"
@@ -40,8 +43,6 @@ def run_demo(data_dir: Path, template: Path, show_progress: bool = True) -> tupl
     """Run the pipeline over the demo stream into a fresh SQLite store; returns the config and counts."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from pvwatch.runtime import build_pipeline
-
     _ensure_demo_secrets()
     data_dir.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
@@ -58,8 +59,6 @@ def run_demo(data_dir: Path, template: Path, show_progress: bool = True) -> tupl
 
 
 def register(app: typer.Typer) -> None:
-    from pvwatch.cli.main import TEMPLATE, handle_errors
-
     @app.command()
     @handle_errors
     def demo(
@@ -74,8 +73,5 @@ def register(app: typer.Typer) -> None:
             f"demo: {counts['new']} posts stored, {counts['flagged']} flagged, "
             f"{counts['errors']} errors in {time.monotonic() - t0:.1f}s -> {cfg.storage.path}"
         )
-        if not serve:
-            return
-        from moderation.demo import serve_demo
-
-        serve_demo(cfg, port=port)
+        if serve:
+            serve_demo(cfg, port=port)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from alerts.service import AlertService
+from classifiers.analyzer import Analyzer
+from collectors.registry import build_collectors
 from pvwatch.config import Config
 from pvwatch.pipeline import Pipeline
 from pvwatch.storage import open_store
@@ -13,18 +16,13 @@ from pvwatch.storage import open_store
 @contextmanager
 def build_pipeline(cfg: Config) -> Iterator[Pipeline]:
     """Everything is validated and built before the first post is read: a bad config starts nothing."""
-    from alerts.service import AlertService
-    from collectors.registry import build_collectors
-
     collectors = build_collectors(cfg)
+    analyzer = Analyzer.from_config(cfg)
     store = open_store(cfg)
     try:
-        pipeline = Pipeline(cfg, store, collectors=collectors)
         alerts = AlertService.from_config(cfg, store)
-        pipeline.hooks.append(alerts.on_new_item)
-        pipeline.tickers.append(alerts.tick)
         try:
-            yield pipeline
+            yield Pipeline(cfg, store, analyzer, collectors, hooks=[alerts.on_new_item], tickers=[alerts.tick])
         finally:
             alerts.close()
     finally:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from pvwatch.cli.main import ConfigOpt, handle_errors
+from pvwatch.cli.options import ConfigOpt, handle_errors
 from pvwatch.config import load_config
 from pvwatch.errors import PvwatchError
 

@@ -250,6 +250,10 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def close(self) -> None: ...
 
+    def on_replayed_new(self, hook: Callable[[Item], None]) -> None:  # noqa: B027 - most stores never spool
+        """Call `hook` for each item a spooled write (storage/spool.py) turns out new when it is replayed.
+        Stores that write at once (SQLite) never replay, so they never call it."""
+
     def transaction(self) -> contextlib.AbstractContextManager[Any]:
         """All-or-nothing writes where the backend has transactions; elsewhere a no-op (see update_audited)."""
         return contextlib.nullcontext()

@@ -118,6 +118,9 @@ class ElasticsearchStore(Store):
         self.conn.drop()
         self._setup_done = False
 
+    def on_replayed_new(self, hook: Callable[[Item], None]) -> None:
+        self.replayed_new.append(hook)
+
     def close(self) -> None:
         if self.spool is not None:
             self.spool.close()

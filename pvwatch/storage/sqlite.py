@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pvwatch.errors import ConflictError, StorageError
-from pvwatch.models import Item, utcnow
+from pvwatch.models import FlagType, Item, utcnow
 from pvwatch.storage.base import ItemQuery, ItemRepository, Page, Store, checked, merge_replay
 from pvwatch.storage.sqlite_records import SqliteAudit, SqliteCases, SqliteCheckpoints, SqliteKV
 
@@ -114,9 +114,9 @@ def _item_row(item: Item) -> dict[str, Any]:
         "lang": item.analysis.lang or item.post.lang,
         "status": item.status.value,
         "priority": item.priority,
-        "f_ae": int("adverse_event" in item.flags),
-        "f_ss": int("special_situation" in item.flags),
-        "f_pd": int("personal_data" in item.flags),
+        "f_ae": int(FlagType.adverse_event in item.flags),
+        "f_ss": int(FlagType.special_situation in item.flags),
+        "f_pd": int(FlagType.personal_data in item.flags),
         "products": "|" + "|".join(p.lower() for p in item.analysis.products) + "|",
         "assignee": item.assignee,
         "author": item.post.author,

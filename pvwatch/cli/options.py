@@ -1,0 +1,66 @@
+"""What every `pvwatch` command shares: the --config option, error handling, logging, signals.
+
+A leaf: it imports nothing of the features, so every feature's `cli.py` can import it without a cycle. The
+commands are put together into one app by the composition root (`pvwatch.app.main`).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+
+from pvwatch.errors import ConfigError, PvwatchError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+ConfigOpt = typer.Option(
+    Path("config.toml"), "--config", "-c", envvar="PVWATCH_CONFIG", help="Path to config.toml."
+)
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "config.toml"
+
+
+def handle_errors(fn: F) -> F:
+    """PvwatchError becomes one clear line on stderr: exit 2 for configuration, 1 otherwise."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ConfigError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+        except PvwatchError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def setup_logging(verbose: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def stop_on_signals() -> threading.Event:
+    """SIGINT/SIGTERM ask the loop to finish its batch and return."""
+    stop = threading.Event()
+
+    def _handler(signum: int, frame: object) -> None:
+        logging.getLogger("pvwatch").info("signal %s received, stopping after the current batch", signum)
+        stop.set()
+
+    signal.signal(signal.SIGINT, _handler)
+    signal.signal(signal.SIGTERM, _handler)
+    return stop

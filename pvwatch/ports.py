@@ -1,0 +1,66 @@
+"""The ports: what the ground asks of the features, as Protocols. Features implement them; the roof plugs them in.
+
+- `Collector`: resumable polling with an explicit cursor. The pipeline calls `poll(cursor)`, stores the posts and
+  only then saves the returned cursor (at-least-once; the store's idempotent upsert drops replayed duplicates).
+- `Analyzer`: posts in, one `Analysis` per post out (classifiers/).
+- `ItemHook` / `Ticker`: what runs after a new item is stored, and between polls (alerts/).
+- `PlatformActions`: hide or remove a post on its platform (collectors/), reached through an `ActionsFor`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pvwatch.models import Analysis, Item, Post
+
+
+@dataclass
+class Batch:
+    posts: list[Post]
+    cursor: dict[str, Any]
+    exhausted: bool = False  # nothing more right now (end of file, caught up with the stream)
+    wait_seconds: float = 0.0  # polite pause the platform asked for (rate limits)
+    errors: list[str] = field(default_factory=list)  # malformed records skipped, for health reporting
+
+
+class Collector(Protocol):
+    name: str
+
+    def poll(self, cursor: dict[str, Any]) -> Batch:
+        """Return the next posts after `cursor` and the cursor to resume from."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class Analyzer(Protocol):
+    def analyze_posts(self, posts: Sequence[Post]) -> list[Analysis]: ...
+
+
+ItemHook = Callable[[Item], None]
+Ticker = Callable[[], None]
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    ok: bool
+    platform: str
+    action: str
+    post_key: str
+    dry_run: bool
+    message: str
+    status_code: int | None = None
+
+
+class PlatformActions(Protocol):
+    """Moderation back on the platform; a failure is an `ActionResult(ok=False)` saying what to fix."""
+
+    def hide(self, post: Post) -> ActionResult: ...
+
+    def remove(self, post: Post) -> ActionResult: ...
+
+
+# (platform, dry_run) -> that platform's actions; raises PvwatchError if the platform has none.
+ActionsFor = Callable[[str, bool], PlatformActions]
