@@ -16,7 +16,7 @@ from pathlib import Path
 
 from classifiers.ae.lexicon import LEXICON_DIR, load_lexicon
 from classifiers.ae.readers import Example, read_corpus
-from classifiers.ae.text import fold
+from classifiers.ae.text import fold_aligned
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("PVWATCH_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -28,7 +28,7 @@ OWN_DATA = [REPO / "classifiers" / "data" / "ae_examples_fr.jsonl",
 OWN_WEIGHT = 3  # our few tweet-style and French examples are repeated so the reviews do not drown them
 MODEL_DIR = REPO / "classifiers" / "models" / "default"
 # French posts: our written French posts are cleaner than real tweets, so the French threshold is the one that
-# keeps 95 % of them (out-of-fold), not 80 %. Printed by the build; config.toml's ae_threshold_fr uses it.
+# keeps 95 % of them (out-of-fold_aligned), not 80 %. Printed by the build; config.toml's ae_threshold_fr uses it.
 FRENCH_RECALL = {"fr": 0.95}
 
 _SALT_PREFIX = re.compile(r"^(chlorhydrate|bromhydrate|maleate|sulfate|citrate|tartrate|fumarate|succinate|mesilate|"
@@ -61,13 +61,13 @@ def _bdpm_terms(d: Path) -> list[tuple[str, str]]:
                 if any(ch.isdigit() for ch in w):
                     break
                 words.append(w)
-            if len(words) == 1 and len(words[0]) >= 4 and fold(words[0]) not in _COMMON:
-                terms.setdefault(fold(words[0]), words[0].capitalize())
+            if len(words) == 1 and len(words[0]) >= 4 and fold_aligned(words[0]) not in _COMMON:
+                terms.setdefault(fold_aligned(words[0]), words[0].capitalize())
     with (d / "CIS_COMPO_bdpm.txt").open(encoding="latin-1") as fh:
         for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
-            if len(row) < 4 or "homeopathi" in fold(row[3]):
+            if len(row) < 4 or "homeopathi" in fold_aligned(row[3]):
                 continue
-            sub = _SALT_SUFFIX.sub("", _SALT_PREFIX.sub("", fold(row[3]).strip()))
+            sub = _SALT_SUFFIX.sub("", _SALT_PREFIX.sub("", fold_aligned(row[3]).strip()))
             if len(sub) >= 4 and len(sub.split()) <= 3 and sub not in _COMMON and sub.replace(" ", "").isalpha():
                 terms.setdefault(sub, sub)
     return sorted(terms.items())
@@ -93,7 +93,7 @@ def _psytar_reactions(d: Path) -> list[str]:
                 continue
             for k, v in row.items():
                 if k and k.startswith("ADR") and v and v.strip():
-                    t = re.sub(r"\s+", " ", fold(v.strip().strip(".,;!")))
+                    t = re.sub(r"\s+", " ", fold_aligned(v.strip().strip(".,;!")))
                     if 3 <= len(t) <= 40 and 1 <= len(t.split()) <= 4:
                         counts[t] += 1
     return sorted(t for t, n in counts.items() if n >= 2)
@@ -148,7 +148,7 @@ def main() -> int:
                   lang_recall=FRENCH_RECALL)
     model.save(MODEL_DIR)
     print(f"wrote {MODEL_DIR}: {len(data)} examples, {sum(e.label for e in data)} positive; "
-          f"out-of-fold threshold for recall 0.8: {model.meta['threshold']}; French "
+          f"out-of-fold_aligned threshold for recall 0.8: {model.meta['threshold']}; French "
           f"(our written posts, recall {FRENCH_RECALL['fr']}; candidate for [classifiers] ae_threshold_fr): "
           f"{model.meta.get('threshold_by_lang', {}).get('fr')}")
     return 0

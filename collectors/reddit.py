@@ -33,13 +33,9 @@ class Tombstone(ValueError):
     """A deleted or removed comment: nothing of its author is left to screen (counted, not stored)."""
 
 
-class RedditOptions(Options):
-    subreddits: list[str] = Field(min_length=1)
-    streams: list[Listing] = Field(default_factory=lambda: list[Listing](["comments", "submissions"]))
-    keywords: list[str] = Field(default_factory=list)  # extra terms besides the products'
-    filter: bool = True  # keep only items that mention a product or keyword
-    limit: int = Field(default=100, ge=1, le=1000)  # newest items read per listing per poll (catch-up bound)
-    seen_max: int = Field(default=2000, ge=100, le=100_000)
+class RedditConnection(Options):
+    """How to reach Reddit: what the collector and the moderation actions share."""
+
     user_agent: str = "pvwatch/0.1 (pharmacovigilance monitoring)"
     client_id_env: str = "PVWATCH_REDDIT_CLIENT_ID"
     client_secret_env: str = "PVWATCH_REDDIT_CLIENT_SECRET"  # noqa: S105 - the variable's name
@@ -50,7 +46,16 @@ class RedditOptions(Options):
     timeout: int = Field(default=30, gt=0)
 
 
-def make_reddit(opts: RedditOptions, env: Any, *, user: bool = False) -> praw.Reddit:
+class RedditOptions(RedditConnection):
+    subreddits: list[str] = Field(min_length=1)
+    streams: list[Listing] = Field(default_factory=lambda: list[Listing](["comments", "submissions"]))
+    keywords: list[str] = Field(default_factory=list)  # extra terms besides the products'
+    filter: bool = True  # keep only items that mention a product or keyword
+    limit: int = Field(default=100, ge=1, le=1000)  # newest items read per listing per poll (catch-up bound)
+    seen_max: int = Field(default=2000, ge=100, le=100_000)
+
+
+def make_reddit(opts: RedditConnection, env: Any, *, user: bool = False) -> praw.Reddit:
     cid, secret = env(opts.client_id_env), env(opts.client_secret_env)
     if not cid or not secret:
         raise ConfigError(f"sources.*.{opts.client_id_env}", "Reddit app credentials are not set",
@@ -230,8 +235,8 @@ class RedditActions(PlatformActions):
     """Moderator removal with the account in PVWATCH_REDDIT_USERNAME/PASSWORD (a script app)."""
 
     def _client(self) -> praw.Reddit:
-        opts = RedditOptions.model_validate({**(self.source.options() if self.source else {}),
-                                             "subreddits": ["x"]})
+        given = self.source.options() if self.source else {}
+        opts = RedditConnection.model_validate({k: v for k, v in given.items() if k in RedditConnection.model_fields})
         return make_reddit(opts, self.cfg.secret, user=True)
 
     def _do(self, post: Post) -> str:

@@ -72,7 +72,7 @@ def _rule_value(terms: list[str], suffix: str) -> str:
     return f"{body} {suffix}".strip()
 
 
-def fold(text: str) -> str:
+def match_key(text: str) -> str:
     """Case- and accent-insensitive form: 'Dépakine' and 'depakine' match."""
     nfkd = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in nfkd if not unicodedata.combining(c))
@@ -84,8 +84,8 @@ class KeywordMatcher:
     def __init__(self, products: Sequence[Product], extra: Sequence[str] = ()) -> None:
         table: list[tuple[str, str]] = []
         for p in products:
-            table += [(fold(t.lstrip("#")), p.name) for t in product_terms(p)]
-        table += [(fold(k), k) for k in extra if k.strip()]
+            table += [(match_key(t.lstrip("#")), p.name) for t in product_terms(p)]
+        table += [(match_key(k), k) for k in extra if k.strip()]
         table.sort(key=lambda t: -len(t[0]))  # longest first so "acide valproïque" wins over "valproate"
         self._names = {term: name for term, name in table}
         self._re = (
@@ -95,7 +95,7 @@ class KeywordMatcher:
     def match(self, text: str | None) -> str | None:
         if not text or self._re is None:
             return None
-        m = self._re.search(fold(text))
+        m = self._re.search(match_key(text))
         return self._names[m.group(1)] if m else None
 
     @property

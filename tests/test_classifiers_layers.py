@@ -6,7 +6,7 @@ import pytest
 
 from classifiers.ae.lang import detect_lang
 from classifiers.ae.layers import Layers
-from classifiers.ae.text import fold
+from classifiers.ae.text import fold_aligned
 from pvwatch.config import parse_config
 
 CFG = parse_config({"products": [
@@ -23,8 +23,8 @@ def run(text: str, lang: str | None = None):
 
 def test_fold_keeps_offsets() -> None:
     text = "Lévothyrox’s ÉTÉ œdème"
-    assert len(fold(text)) == len(text)
-    assert fold(text).startswith("levothyrox's ete")
+    assert len(fold_aligned(text)) == len(text)
+    assert fold_aligned(text).startswith("levothyrox's ete")
 
 
 @pytest.mark.parametrize(("text", "lang"), [
@@ -34,11 +34,11 @@ def test_fold_keeps_offsets() -> None:
     ("I don't know if it is the drug", "en"),
 ])
 def test_language_detection(text: str, lang: str) -> None:
-    assert detect_lang(fold(text)) == lang
+    assert detect_lang(fold_aligned(text)) == lang
 
 
 def test_given_language_is_trusted() -> None:
-    assert detect_lang(fold("the the the"), "fr-FR") == "fr"
+    assert detect_lang(fold_aligned("the the the"), "fr-FR") == "fr"
 
 
 @pytest.mark.parametrize(("text", "surface", "canonical"), [

@@ -15,7 +15,7 @@ from classifiers.ae.reactions import REACTION, reaction_entries
 from classifiers.ae.seriousness import find_seriousness
 from classifiers.ae.situations import find_situations
 from classifiers.ae.subject import subject_of
-from classifiers.ae.text import MAX_CLASSIFY_CHARS, fold
+from classifiers.ae.text import MAX_CLASSIFY_CHARS, fold_aligned
 
 
 @dataclass
@@ -66,7 +66,7 @@ class Layers:
         out = []
         for text, given in zip(texts, langs, strict=True):
             text = text[:MAX_CLASSIFY_CHARS]
-            folded = fold(text)
+            folded = fold_aligned(text)
             lang = detect_lang(folded, given, self.default_lang)
             out.append(self.run_one(text, folded, lang))
         return out

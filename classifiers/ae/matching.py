@@ -8,7 +8,7 @@ from typing import Any
 from spacy.matcher import PhraseMatcher
 from spacy.util import filter_spans
 
-from classifiers.ae.text import fold, tokenizer
+from classifiers.ae.text import fold_aligned, tokenizer
 
 
 class TermMatcher:
@@ -20,7 +20,7 @@ class TermMatcher:
         self.info: dict[int, tuple[str, str]] = {}
         by_key: dict[tuple[str, str], list[Any]] = {}
         for term, canonical, label in entries:
-            folded = fold(term.lstrip("#")).strip()
+            folded = fold_aligned(term.lstrip("#")).strip()
             if len(folded) < 2:
                 continue
             by_key.setdefault((canonical, label), []).append(self.nlp.make_doc(folded))

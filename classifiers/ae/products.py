@@ -9,7 +9,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from classifiers.ae.lexicon import load_lexicon
-from classifiers.ae.text import fold
+from classifiers.ae.text import fold_aligned
 
 WATCHED = "product"  # a product from config.toml: the company's own
 DRUG = "drug"  # any other medicinal product
@@ -21,10 +21,11 @@ def product_entries(products: Sequence[Any], lang: str) -> list[tuple[str, str, 
     """(term, canonical, label) for the phrase matcher: watched products first, then the drug lexicon."""
     entries = [(term, p.name, WATCHED) for p in products for term in p.terms()]
     # A watched product wins over the lexicon; a word that is also a reaction ("fatigue") is not a drug.
-    skip = {fold(t.lstrip("#")) for t, _, _ in entries}
-    skip |= {fold(t) for name in (f"reactions_{lang}", f"reactions_{lang}_built") for t, _ in load_lexicon(name)}
+    skip = {fold_aligned(t.lstrip("#")) for t, _, _ in entries}
+    skip |= {fold_aligned(t) for name in (f"reactions_{lang}", f"reactions_{lang}_built")
+             for t, _ in load_lexicon(name)}
     for name in (f"drugs_{lang}", f"drugs_{lang}_built"):
-        entries.extend((t, c, DRUG) for t, c in load_lexicon(name) if fold(t) not in skip)
+        entries.extend((t, c, DRUG) for t, c in load_lexicon(name) if fold_aligned(t) not in skip)
     return entries
 
 
@@ -35,7 +36,7 @@ class FuzzyProducts:
         self.choices: dict[str, str] = {}
         for p in products:
             for term in p.terms():
-                t = fold(term.lstrip("#"))
+                t = fold_aligned(term.lstrip("#"))
                 if " " not in t and len(t) >= FUZZY_MIN_LEN:
                     self.choices[t] = p.name
 

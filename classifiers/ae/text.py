@@ -24,7 +24,7 @@ def _fold_char(ch: str) -> str:
     return base
 
 
-def fold(text: str) -> str:
+def fold_aligned(text: str) -> str:
     """Lowercase, accents removed, curly apostrophes straightened; same length as `text`."""
     if text.isascii():
         return text.lower()

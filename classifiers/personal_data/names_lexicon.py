@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from classifiers.personal_data.recognizers._base import fold
+from classifiers.personal_data.recognizers._base import cue_key
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -21,7 +21,7 @@ def _words(fname: str) -> set[str]:
     out: set[str] = set()
     for line in (DATA / fname).read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
-            out.update(fold(w) for w in line.split())
+            out.update(cue_key(w) for w in line.split())
     return out
 
 
@@ -44,7 +44,7 @@ def stopwords(with_ambiguous: bool = True) -> frozenset[str]:
     from spacy.lang.en.stop_words import STOP_WORDS as EN
     from spacy.lang.fr.stop_words import STOP_WORDS as FR
 
-    core = frozenset(fold(w) for w in (*EN, *FR))
+    core = frozenset(cue_key(w) for w in (*EN, *FR))
     return core | frozenset(_words("ambiguous_names.txt")) if with_ambiguous else core
 
 

@@ -24,7 +24,7 @@ _TEXT_FIELDS = ["search_text", "post.text", "post.text.fr", "post.text.en"]
 _MAX_TRIES = 20
 
 
-def fold(text: str) -> str:
+def searchable(text: str) -> str:
     """Lower-case, strip accents and split elisions (l'été -> l ete): the search box ignores both."""
     decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").replace("'", " "))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
@@ -34,7 +34,7 @@ def _doc(item: Item) -> dict[str, Any]:
     d = item.model_dump(mode="json")
     d["sort_ts"] = (item.day_zero or item.post.collected_at).isoformat()
     d["qlang"] = item.analysis.lang or item.post.lang
-    d["search_text"] = fold(item.post.text)
+    d["search_text"] = searchable(item.post.text)
     return d
 
 
@@ -161,7 +161,7 @@ class EsItems(ItemRepository):
         if rng:
             f.append({"range": {"sort_ts": rng}})
         if q.text is not None:
-            terms = fold(q.text).split()[:20]
+            terms = searchable(q.text).split()[:20]
             if not terms:
                 f.append({"match_none": {}})
             # Each word must appear (like SQLite's FTS); user text is never query syntax.

@@ -22,7 +22,7 @@ def count_digits(text: str) -> int:
     return sum(map(text.count, _DIGITS))
 
 
-def fold(text: str) -> str:
+def cue_key(text: str) -> str:
     """Lower-case without accents, so 'Sécurité' and 'securite' match the same cue."""
     import unicodedata
 
@@ -74,7 +74,7 @@ class RegexRecognizer(LocalRecognizer):
     def load(self) -> None:
         self._compiled = [(re.compile(rx, self.FLAGS), score) for rx, score in self.PATTERNS]
         self._lower_compiled = [(re.compile(rx, self.FLAGS & ~re.IGNORECASE), score) for rx, score in self.PATTERNS]
-        self._context = tuple(fold(c) for c in self.CONTEXT)
+        self._context = tuple(cue_key(c) for c in self.CONTEXT)
         self._precheck = re.compile(self.PRECHECK, re.IGNORECASE) if self.PRECHECK else None
         self._context_words = tuple(dict.fromkeys(c.lower() for c in (*self.CONTEXT, *self._context)))
         self._merged: tuple[re.Pattern[str], re.Pattern[str], list[tuple[int, float]]] | None = None
@@ -92,7 +92,7 @@ class RegexRecognizer(LocalRecognizer):
         return score
 
     def has_context(self, text: str, start: int, end: int = -1) -> bool:
-        window = fold(text[max(0, start - CONTEXT_CHARS):start])
+        window = cue_key(text[max(0, start - CONTEXT_CHARS):start])
         return any(c in window for c in self._context)
 
     def triggered(self, text: str, lower: str | None = None, ndigits: int | None = None) -> bool:

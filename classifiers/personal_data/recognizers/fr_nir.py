@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from presidio_analyzer import RecognizerResult
 
-from classifiers.personal_data.recognizers._base import CONTEXT_CHARS, RegexRecognizer, fold
+from classifiers.personal_data.recognizers._base import CONTEXT_CHARS, RegexRecognizer, cue_key
 
 _D = r"\d ?"
 
@@ -69,7 +69,7 @@ class FrNirRecognizer(RegexRecognizer):
         if nir_structure_ok(compact) and _grouped_like_nir(value):
             return 0.55
         if (compact[0] in "12" and _dictated(value) and not _inside_longer_run(text, start, end)
-                and not _OTHER_REFERENCE.search(fold(_line_before(text, start)))):
+                and not _OTHER_REFERENCE.search(cue_key(_line_before(text, start)))):
             return 0.5
         return None
 

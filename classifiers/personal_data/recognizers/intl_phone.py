@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from classifiers.personal_data.recognizers._base import RegexRecognizer, digits, fold
+from classifiers.personal_data.recognizers._base import RegexRecognizer, cue_key, digits
 
 _EXT = r"(?:,? ?(?:x|ext\.?|extension) ?\d{1,5})?"
 _EXT_RX = re.compile(r",? ?(?:x|ext\.?|extension) ?\d{1,5}$", re.IGNORECASE)
@@ -58,7 +58,7 @@ class IntlPhoneRecognizer(RegexRecognizer):
         if score >= 0.5:
             return score
         if self.has_context(text, start, end):
-            window = fold(text[max(0, start - 30):start])
+            window = cue_key(text[max(0, start - 30):start])
             return None if any(w in window for w in _ID_WORDS) else score
         after = text[end:end + 10].lower()
         if any(w in after for w in _AFTER):

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from presidio_analyzer import RecognizerResult
 
 from classifiers.personal_data import names_lexicon
-from classifiers.personal_data.recognizers._base import RegexRecognizer, factor_alternatives, fold
+from classifiers.personal_data.recognizers._base import RegexRecognizer, cue_key, factor_alternatives
 
 # Latin-1 plus Latin Extended-A (Ł, Ž, ř, ő...: Polish, Czech, Croatian, Hungarian names); Extended-A mixes
 # cases, so it is in both sets.
@@ -42,7 +42,7 @@ _KIN = (r"fille|fils|femme|mari|mère|mere|père|pere|sœur|soeur|frère|frere|c
         r"|aunt|uncle|cousin|nephew|friend|neighbou?r|colleague|baby|kid|médecin|généraliste|doctor|gp")
 
 
-_TITLE_WORDS = frozenset(fold(t) for t in _TITLES.split("|"))
+_TITLE_WORDS = frozenset(cue_key(t) for t in _TITLES.split("|"))
 
 
 def _lower_alts(alternatives: str) -> str:
@@ -99,7 +99,7 @@ _SURNAME_END = re.compile(r"(?:ov|ova|ová|ev|eva|ić|ski|ska|sky|ský|enko|chuk
 
 _INITIAL_SURNAME = re.compile(rf"{_INITIAL}\S.*|[{_UP}]\.\S+")
 _UPPER_FIRST = re.compile(rf"[{_UP}]{{3,}}(?:-[{_UP}]{{2,}})? {_CAP}")
-_fold_word = functools.lru_cache(maxsize=8192)(fold)  # names recur; unicodedata per character does not come cheap
+_fold_word = functools.lru_cache(maxsize=8192)(cue_key)  # names recur; unicodedata per character does not come cheap
 _WORD_SPLIT = re.compile(r"[ \-]")
 
 
