@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pvwatch.errors import ConflictError
+from pvwatch.errors import ConflictError, StorageError
 from pvwatch.models import AdverseEvent, Analysis, AuditRecord, Item, Post, utcnow
 from pvwatch.storage.base import ItemQuery
 from pvwatch.storage.sqlite import SqliteStore
@@ -111,6 +111,7 @@ def test_kv_compare_and_set(store: SqliteStore) -> None:
 
 
 def test_unreadable_path_gives_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(Exception, match="storage"):
+    # our error (exit 1 with one line), naming the file and where to fix it; not sqlite3's bare message
+    with pytest.raises(StorageError, match=r"missing-dir.*x\.db.*\[storage\] path") as err:
         SqliteStore(tmp_path / "missing-dir" / "x.db")
-    assert isinstance(sqlite3.sqlite_version, str)
+    assert isinstance(err.value.__cause__, sqlite3.OperationalError)

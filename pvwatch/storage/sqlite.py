@@ -7,7 +7,6 @@ One connection guarded by a lock: the UI's threads and the pipeline share it saf
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -16,94 +15,8 @@ from typing import Any
 from pvwatch.errors import ConflictError, StorageError
 from pvwatch.models import FlagType, Item, utcnow
 from pvwatch.storage.base import ItemQuery, ItemRepository, Page, Store, checked, merge_replay
+from pvwatch.storage.sqlite_db import SqliteDb, Transaction
 from pvwatch.storage.sqlite_records import SqliteAudit, SqliteCases, SqliteCheckpoints, SqliteKV
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS items (
-    key TEXT PRIMARY KEY,
-    platform TEXT NOT NULL,
-    lang TEXT,
-    status TEXT NOT NULL,
-    priority INTEGER NOT NULL,
-    f_ae INTEGER NOT NULL, f_ss INTEGER NOT NULL, f_pd INTEGER NOT NULL,
-    products TEXT NOT NULL,
-    assignee TEXT,
-    author TEXT,
-    sort_ts TEXT NOT NULL,
-    collected_at TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    doc TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS items_queue ON items (priority DESC, sort_ts);
-CREATE INDEX IF NOT EXISTS items_status_queue ON items (status, priority DESC, sort_ts);
-CREATE INDEX IF NOT EXISTS items_collected ON items (collected_at);
-CREATE INDEX IF NOT EXISTS items_author ON items (author);
-CREATE INDEX IF NOT EXISTS items_thread ON items (json_extract(doc, '$.post.thread_id'));
--- Covering indexes for the review queue: filtered COUNT(*) and ordered pages read only the index, never the
--- large doc rows (100,000 items: 150 ms -> 15 ms per filtered count; docs/benchmarks.md "Review queue").
-CREATE INDEX IF NOT EXISTS items_cover_status ON items
-    (status, priority DESC, sort_ts, f_ae, f_ss, f_pd, platform, lang, products, assignee);
-CREATE INDEX IF NOT EXISTS items_cover ON items
-    (priority DESC, sort_ts, status, f_ae, f_ss, f_pd, platform, lang, products, assignee);
-CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(key UNINDEXED, text);
-CREATE TABLE IF NOT EXISTS checkpoints (source TEXT PRIMARY KEY, doc TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS audit (
-    seq INTEGER PRIMARY KEY, entity_id TEXT NOT NULL, doc TEXT NOT NULL, hash TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS audit_entity ON audit (entity_id);
-CREATE TABLE IF NOT EXISTS cases (
-    id TEXT PRIMARY KEY, status TEXT NOT NULL, due_at TEXT NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS kv (
-    kind TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (kind, id)
-);
-"""
-
-
-class _Db:
-    def __init__(self, path: str | Path) -> None:
-        try:
-            self.conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
-        except sqlite3.Error as exc:
-            raise StorageError(f"cannot open SQLite store {path}: {exc}; check the path in [storage] path") from exc
-        self.lock = threading.RLock()
-        self.depth = 0  # open transactions of the thread holding `lock`: inner ones join the outer one
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.executescript(SCHEMA)
-
-    def tx(self) -> _Tx:
-        return _Tx(self)
-
-
-class _Tx:
-    """BEGIN IMMEDIATE ... COMMIT under the process lock (also serialises other processes via SQLite).
-
-    Nested use joins the outermost transaction, so `store.transaction()` can group repository writes; an
-    exception anywhere inside rolls the whole group back."""
-
-    def __init__(self, db: _Db) -> None:
-        self.db = db
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.db.lock.acquire()
-        if self.db.depth == 0:
-            try:
-                self.db.conn.execute("BEGIN IMMEDIATE")
-            except BaseException:
-                self.db.lock.release()
-                raise
-        self.db.depth += 1
-        return self.db.conn
-
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        try:
-            self.db.depth -= 1
-            if self.db.depth == 0:
-                self.db.conn.execute("ROLLBACK" if exc_type else "COMMIT")
-        finally:
-            self.db.lock.release()
 
 
 def _item_row(item: Item) -> dict[str, Any]:
@@ -131,7 +44,7 @@ _FLAG_COL = {"adverse_event": "f_ae", "special_situation": "f_ss", "personal_dat
 
 
 class SqliteItems(ItemRepository):
-    def __init__(self, db: _Db) -> None:
+    def __init__(self, db: SqliteDb) -> None:
         self.db = db
 
     def upsert(self, item: Item) -> bool:
@@ -268,14 +181,14 @@ class SqliteStore(Store):
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.db = _Db(path)
+        self.db = SqliteDb(path)
         self.items = SqliteItems(self.db)
         self.checkpoints = SqliteCheckpoints(self.db)
         self.audit = SqliteAudit(self.db)
         self.cases = SqliteCases(self.db)
         self.kv = SqliteKV(self.db)
 
-    def transaction(self) -> _Tx:
+    def transaction(self) -> Transaction:
         """One SQLite transaction around every repository write made inside it (same thread)."""
         return self.db.tx()
 

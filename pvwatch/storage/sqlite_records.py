@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pvwatch.errors import ConflictError, StorageError
 from pvwatch.models import AuditRecord, Case
@@ -18,13 +18,11 @@ from pvwatch.storage.base import (
     audit_hash,
     checked,
 )
-
-if TYPE_CHECKING:
-    from pvwatch.storage.sqlite import _Db
+from pvwatch.storage.sqlite_db import SqliteDb
 
 
 class SqliteCheckpoints(CheckpointRepository):
-    def __init__(self, db: _Db) -> None:
+    def __init__(self, db: SqliteDb) -> None:
         self.db = db
 
     def get(self, source: str) -> Checkpoint:
@@ -47,7 +45,7 @@ class SqliteCheckpoints(CheckpointRepository):
 
 
 class SqliteAudit(AuditRepository):
-    def __init__(self, db: _Db) -> None:
+    def __init__(self, db: SqliteDb) -> None:
         self.db = db
 
     def append(self, rec: AuditRecord) -> AuditRecord:
@@ -83,7 +81,7 @@ class SqliteAudit(AuditRepository):
 
 
 class SqliteCases(CaseRepository):
-    def __init__(self, db: _Db) -> None:
+    def __init__(self, db: SqliteDb) -> None:
         self.db = db
 
     def create(self, case: Case) -> Case:
@@ -129,7 +127,7 @@ class SqliteCases(CaseRepository):
 
 
 class SqliteKV(KeyValueRepository):
-    def __init__(self, db: _Db) -> None:
+    def __init__(self, db: SqliteDb) -> None:
         self.db = db
 
     def get(self, kind: str, id: str) -> tuple[dict[str, Any], int] | None:
