@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from alerts.service import AlertService
 from classifiers.analyzer import Analyzer
 from collectors.registry import build_collectors
+from collectors.webhook import WebhookCollector
 from pvwatch.config import Config
 from pvwatch.pipeline import Pipeline
 from pvwatch.storage import open_store
@@ -19,6 +20,9 @@ def build_pipeline(cfg: Config) -> Iterator[Pipeline]:
     collectors = build_collectors(cfg)
     analyzer = Analyzer.from_config(cfg)
     store = open_store(cfg)
+    for collector in collectors:
+        if isinstance(collector, WebhookCollector):  # reads the inbox the endpoint fills: this store, not a second
+            collector.attach_store(store)
     try:
         alerts = AlertService.from_config(cfg, store)
         try:
