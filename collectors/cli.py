@@ -20,7 +20,8 @@ def register(app: typer.Typer) -> None:
         config: Path = ConfigOpt,
         as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     ) -> None:
-        """Show each source's health: last success, lag, errors, status."""
+        """Show each source's health: last success, lag, errors, coverage (items the platform reports against items
+        read, and why any were not collected), status."""
         from pvwatch.health import health_report
         from pvwatch.storage import open_store
 
@@ -34,12 +35,13 @@ def register(app: typer.Typer) -> None:
         from rich.table import Table
         from rich.text import Text
 
-        table = Table("source", "type", "status", "last success", "lag (s)", "errors", "collected", "last error")
+        table = Table("source", "type", "status", "last success", "lag (s)", "errors", "collected", "coverage",
+                      "last error")
         for r in rows:
             lag = "" if r["lag_seconds"] is None else f"{r['lag_seconds']:.0f}"
             # Text(): error messages may contain platform text; never let them become rich markup
             table.add_row(r["name"], str(r["type"] or ""), r["status"], r["last_success"] or "-", lag,
-                          str(r["error_count"]), str(r["collected"]),
+                          str(r["error_count"]), str(r["collected"]), Text(r["coverage"] or "-"),
                           Text(f"{r['last_error_at'] or ''} {(r['last_error'] or '')[:80]}".strip()))
         Console().print(table)
 

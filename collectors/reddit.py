@@ -7,7 +7,6 @@ than the watermark of the last poll. Cursor per listing: {"watermark": newest cr
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -22,7 +21,7 @@ from collectors.rules import KeywordMatcher
 from collectors.seen import SeenSet
 from pvwatch.errors import CollectorError, ConfigError
 from pvwatch.models import MAX_RAW_BYTES, Post
-from pvwatch.ports import Batch
+from pvwatch.ports import Batch, Coverage
 
 Listing = Literal["comments", "submissions"]
 # What Reddit leaves in place of a body its author deleted or a moderator removed: not the author's words.
@@ -169,7 +168,6 @@ class RedditCollector(Collector):
             raise ConfigError(f"sources.{self.name}.filter", "no [[products]] and no keywords to filter on",
                               "add products or keywords, or set filter = false")
         self._reddit: praw.Reddit | None = None
-        self.skipped: Counter[str] = Counter()  # items seen but not collected, by reason (coverage)
 
     @property
     def reddit(self) -> praw.Reddit:
@@ -181,22 +179,23 @@ class RedditCollector(Collector):
         posts: list[Post] = []
         errors: list[str] = []
         new_cursor = dict(cursor)
+        cov = Coverage()
         wait = 0.0
         subreddit = self.reddit.subreddit("+".join(s.removeprefix("r/") for s in self.options.subreddits))
         for kind in self.options.streams:
             state = cursor.get(kind) or {}
             try:
-                new_cursor[kind] = self._read(subreddit, kind, state, posts, errors)
+                new_cursor[kind] = self._read(subreddit, kind, state, posts, errors, cov)
             except Exception as exc:  # noqa: BLE001 - mapped to ours just below
                 mapped = explain(exc, f"r/{subreddit.display_name} {kind}")
                 if isinstance(mapped, RateLimited):  # keep what we have; the pipeline waits before the next poll
                     wait = max(wait, mapped.wait_seconds)
                     continue
                 raise mapped from None
-        return Batch(posts=posts, cursor=new_cursor, exhausted=True, wait_seconds=wait, errors=errors)
+        return Batch(posts=posts, cursor=new_cursor, exhausted=True, wait_seconds=wait, errors=errors, coverage=cov)
 
     def _read(self, subreddit: Any, kind: Listing, state: dict[str, Any], posts: list[Post],
-              errors: list[str]) -> dict[str, Any]:
+              errors: list[str], cov: Coverage) -> dict[str, Any]:
         watermark = float(state.get("watermark", 0.0))
         seen = SeenSet(state.get("seen", []), self.options.seen_max)
         newest = watermark
@@ -220,8 +219,8 @@ class RedditCollector(Collector):
                 if self.options.filter and rule is None:
                     continue
                 found.append(to_post(item, kind, text, self.name, rule, self.source.company_owned))
-            except Tombstone as gone:
-                self.skipped[f"{kind} {gone}"] += 1
+            except Tombstone as gone:  # nothing of its author is left: a gap with its reason, not a post
+                cov.gap(f"{kind} {gone}")
             except (ValueError, KeyError) as exc:
                 errors.append(f"{kind} {name}: {exc}")
         posts.extend(reversed(found))  # oldest first, like a stream

@@ -32,7 +32,7 @@ from collectors.rules import TAG_PREFIX, Rule, x_rules
 from collectors.seen import SeenSet
 from pvwatch.errors import CollectorError, ConfigError
 from pvwatch.models import MAX_RAW_BYTES, Post
-from pvwatch.ports import Batch
+from pvwatch.ports import Batch, Coverage
 
 X_HOST = "https://api.twitter.com"
 # note_tweet: the full text of posts over 280 characters (`text` is cut); edit_history_tweet_ids links edits;
@@ -220,7 +220,8 @@ class XCollector(Collector):
         self._reconnects = 0
         self._next_connect = 0.0
         self._our_rule_ids: dict[str, str] = {}  # stream rule id -> our tag, from the last sync
-        self.skipped: Counter[str] = Counter()  # posts seen but not collected, by reason (coverage)
+        self._cov = Coverage()  # this poll's coverage gaps (withheld placeholders)
+        self.foreign_rule_tweets = 0  # stream lines matched only by another team's rule: not ours, not a gap
 
     def _bearer(self) -> str:
         token = self.cfg.secret(self.options.bearer_token_env)
@@ -276,7 +277,7 @@ class XCollector(Collector):
             try:
                 post = tweet_to_post(tw, users, _product(tag), self.name, self.source.company_owned, referenced)
             except NotAPost as gap:
-                self.skipped[gap.reason] += 1
+                self._cov.gap(gap.reason)
                 continue
             except (ValueError, TypeError, AttributeError) as exc:
                 errors.append(f"tweet skipped: {exc}")
@@ -331,7 +332,7 @@ class XCollector(Collector):
                     continue
                 tag = self._our_tag(payload.get("matching_rules"))
                 if tag is None:  # matched only another team's rule on the same app: not ours to collect
-                    self.skipped["other stream rule"] += 1
+                    self.foreign_rule_tweets += 1
                     continue
                 errors.extend(partial_errors(payload))
                 self._take([payload["data"]], payload, tag, posts, errors, seen)
@@ -372,6 +373,7 @@ class XCollector(Collector):
     def poll(self, cursor: dict[str, Any]) -> Batch:
         posts: list[Post] = []
         errors: list[str] = []
+        self._cov = Coverage()
         cur = dict(cursor)
         seen = SeenSet(cur.get("seen", []), self.options.seen_max)
         wait = 0.0
@@ -397,7 +399,8 @@ class XCollector(Collector):
         newest = max((int(p.id) for p in posts if p.id.isdigit()), default=None)
         cur["since_id"] = _max_id(cur.get("since_id"), str(newest) if newest is not None else None)
         cur["seen"] = seen.to_list()
-        return Batch(posts=posts, cursor=cur, exhausted=exhausted, wait_seconds=wait, errors=errors)
+        return Batch(posts=posts, cursor=cur, exhausted=exhausted, wait_seconds=wait, errors=errors,
+                     coverage=self._cov)
 
     def close(self) -> None:
         if self._stream is not None:

@@ -25,7 +25,7 @@ from collectors.rules import KeywordMatcher
 from collectors.seen import SeenSet
 from pvwatch.errors import CollectorError, ConfigError
 from pvwatch.models import Post
-from pvwatch.ports import Batch
+from pvwatch.ports import Batch, Coverage
 
 API = "https://www.googleapis.com/youtube/v3"
 
@@ -112,10 +112,9 @@ class YouTubeCollector(Collector):
         super().__init__(*args, **kwargs)
         self.matcher = KeywordMatcher(self.cfg.products, self.options.keywords)
         self._api: YouTubeApi | None = None
-        # Coverage, per target, over the threads scanned this run: comments the platform says exist (top +
-        # totalReplyCount) against comments it let us read; the difference is an API limit (max_reply_pages).
-        self.reported: dict[str, int] = {}
-        self.readable: dict[str, int] = {}
+        # This poll's coverage over the threads scanned: comments the platform says exist (top + totalReplyCount)
+        # against comments it let us read; the difference is an API limit (max_reply_pages) or a refusal.
+        self._cov = Coverage()
 
     @property
     def api(self) -> YouTubeApi:
@@ -131,6 +130,7 @@ class YouTubeCollector(Collector):
         targets = [f"channel:{c}" for c in self.options.channels] + [f"video:{v}" for v in self.options.videos]
         states: dict[str, Any] = dict(cursor.get("targets") or {})
         seen = SeenSet(cursor.get("seen", []), self.options.seen_max)
+        self._cov = Coverage()
         posts: list[Post] = []
         errors: list[str] = []
         wait, exhausted = 0.0, True
@@ -146,7 +146,7 @@ class YouTubeCollector(Collector):
             finally:
                 states[target] = st
         return Batch(posts=posts, cursor={"targets": states, "seen": seen.to_list()}, exhausted=exhausted,
-                     wait_seconds=wait, errors=errors)
+                     wait_seconds=wait, errors=errors, coverage=self._cov)
 
     def _scan(self, target: str, st: dict[str, Any], seen: SeenSet, posts: list[Post], errors: list[str]) -> bool:
         kind, ident = target.split(":", 1)
@@ -183,8 +183,9 @@ class YouTubeCollector(Collector):
         newest = max([str(c["snippet"]["publishedAt"]) for c in [top, *embedded]])
         if total > len(embedded) and self.options.max_reply_pages and (not watermark or newest > watermark):
             replies = self._replies(str(top["id"]), target, errors) or embedded
-        self.reported[target] = self.reported.get(target, 0) + 1 + total
-        self.readable[target] = self.readable.get(target, 0) + 1 + len(replies)
+        self._cov.reported += 1 + total
+        self._cov.read += 1 + len(replies)
+        self._cov.gap("replies beyond max_reply_pages or refused (API limit)", total - len(replies))
         comments = [(top, None)] + [(r, top.get("id")) for r in replies]
         old = False
         for c, parent in comments:

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 def health_report(store: Store, cfg: Config | None = None, stale_after: float | None = None,
                   now: datetime | None = None) -> list[dict[str, Any]]:
     """One row per configured or checkpointed source: name, type, last_success, lag_seconds, error_count,
-    last_error, last_error_at, collected, status."""
+    last_error, last_error_at, collected, reported/read/gaps/coverage (what the platform says exists against
+    what could be read, and why anything was not collected), status."""
     now = now or utcnow()
     stale = stale_after if stale_after is not None else max(600.0, 10 * (cfg.pipeline.poll_seconds if cfg else 30))
     cps = {cp.source: cp for cp in store.checkpoints.all()}
@@ -40,10 +41,23 @@ def health_report(store: Store, cfg: Config | None = None, stale_after: float | 
             "lag_seconds": cp.lag_seconds if cp else None, "error_count": cp.error_count if cp else 0,
             "last_error": cp.last_error if cp else None, "collected": cp.collected if cp else 0,
             "last_error_at": cp.last_error_at.isoformat() if cp and cp.last_error_at else None,
+            "reported": cp.reported if cp else 0, "read": cp.read if cp else 0,
+            "gaps": dict(sorted((cp.gaps if cp else {}).items(), key=lambda kv: -kv[1])),
         }
+        row["coverage"] = coverage_text(row)
         row["status"] = _status(cp, now, stale)
         rows.append(row)
     return rows
+
+
+def coverage_text(row: dict[str, Any]) -> str:
+    """'596 of 603 read (7 replies beyond max_reply_pages...)', or the gaps alone where the platform gives no
+    count, or '' when nothing is known to be missing."""
+    gaps = ", ".join(f"{n} {reason}" for reason, n in row["gaps"].items())
+    if row["reported"]:
+        share = 100.0 * row["read"] / row["reported"]
+        return f"{row['read']} of {row['reported']} read ({share:.0f} %)" + (f"; not collected: {gaps}" if gaps else "")
+    return f"not collected: {gaps}" if gaps else ""
 
 
 def _status(cp: Checkpoint | None, now: datetime, stale: float) -> str:

@@ -132,6 +132,10 @@ class Pipeline:
         if batch.errors:  # skipped malformed items: the poll itself succeeded (same timestamp, not "failing")
             cp.last_error, cp.last_error_at = batch.errors[-1], now
         cp.error_count += len(batch.errors)
+        cp.reported += batch.coverage.reported
+        cp.read += batch.coverage.read
+        for reason, n in batch.coverage.gaps.items():
+            cp.gaps[reason] = cp.gaps.get(reason, 0) + n
         newest = max((p.created_at for p in batch.posts if p.created_at), default=None)
         if newest is not None:
             cp.lag_seconds = max(0.0, (now - newest).total_seconds())

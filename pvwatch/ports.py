@@ -17,12 +17,30 @@ from pvwatch.models import Analysis, Item, Post
 
 
 @dataclass
+class Coverage:
+    """What the platform says exists against what the collector could read, for what one poll looked at.
+
+    `reported`: items the platform says exist (a thread's reply count), 0 where it does not say; `read`: of those,
+    the items the collector could read; `gaps`: items seen or announced but not collected, by reason (an API
+    limit, a withheld or deleted post). Summed into the source's checkpoint and shown by `pvwatch sources`."""
+
+    reported: int = 0
+    read: int = 0
+    gaps: dict[str, int] = field(default_factory=dict)
+
+    def gap(self, reason: str, n: int = 1) -> None:
+        if n > 0:
+            self.gaps[reason] = self.gaps.get(reason, 0) + n
+
+
+@dataclass
 class Batch:
     posts: list[Post]
     cursor: dict[str, Any]
     exhausted: bool = False  # nothing more right now (end of file, caught up with the stream)
     wait_seconds: float = 0.0  # polite pause the platform asked for (rate limits)
     errors: list[str] = field(default_factory=list)  # malformed records skipped, for health reporting
+    coverage: Coverage = field(default_factory=Coverage)
 
 
 class Collector(Protocol):

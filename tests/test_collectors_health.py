@@ -21,7 +21,7 @@ from pvwatch.config import parse_config
 from pvwatch.health import health_report
 from pvwatch.models import utcnow
 from pvwatch.pipeline import Pipeline, _SourceState
-from pvwatch.ports import Batch
+from pvwatch.ports import Batch, Coverage
 from pvwatch.storage.base import Checkpoint
 from pvwatch.storage.sqlite import SqliteStore
 
@@ -134,3 +134,55 @@ def test_collector_stopped_alert_agrees_with_health() -> None:
     assert p_failing["failing"] is True and p_failing["last_error_at"] == now.replace(microsecond=0).isoformat()
     assert p_stuck["failing"] is False and p_stuck["last_error_at"] is None
     assert "failing" in title(p_failing) and "no error" in title(p_stuck)
+
+
+class Partial(Collector):
+    """A poll that read 8 of 10 reported comments (an API limit) and saw one withheld placeholder."""
+
+    type = "partial"
+
+    def __init__(self, name: str, cfg: Any) -> None:
+        self.name = name
+        self.cfg = cfg
+
+    def poll(self, cursor: dict[str, Any]) -> Batch:
+        cov = Coverage(reported=10, read=8)
+        cov.gap("replies beyond max_reply_pages or refused (API limit)", 2)
+        cov.gap("withheld")
+        return Batch(posts=[], cursor={"n": cursor.get("n", 0) + 1}, exhausted=True, coverage=cov)
+
+
+def test_coverage_is_summed_into_the_checkpoint_and_shown(store: SqliteStore, base_config: dict[str, Any]) -> None:
+    cfg = parse_config(base_config)
+    col = Partial("yt", cfg)
+    pipe = Pipeline(cfg, store, analyzer=object(), collectors=[col])  # no post reaches the analyzer
+    state = _SourceState(col)
+    for _ in range(2):
+        pipe.step(state)
+    cp = store.checkpoints.get("yt")
+    assert (cp.reported, cp.read) == (20, 16)
+    assert cp.gaps == {"replies beyond max_reply_pages or refused (API limit)": 4, "withheld": 2}
+    [row] = health_report(store)
+    assert row["coverage"] == ("16 of 20 read (80 %); not collected: 4 replies beyond max_reply_pages or refused "
+                               "(API limit), 2 withheld")
+    assert Checkpoint.from_doc(cp.to_doc()) == cp  # kept across restarts, and on every backend (same document)
+    assert health_report(store, now=utcnow())[0]["gaps"] == cp.gaps
+
+
+def test_sources_command_shows_coverage(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pvwatch.app.main import app
+
+    (tmp_path / "config.toml").write_text(f'[storage]\npath = "{tmp_path / "s.db"}"\n', encoding="utf-8")
+    store = SqliteStore(tmp_path / "s.db")
+    store.checkpoints.save(Checkpoint("yt", last_success=utcnow(), reported=603, read=187,
+                                      gaps={"replies beyond max_reply_pages or refused (API limit)": 416}))
+    store.close()
+    out = CliRunner().invoke(app, ["sources", "-c", str(tmp_path / "config.toml"), "--json"])
+    assert out.exit_code == 0, out.output
+    [row] = json.loads(out.output)
+    assert row["coverage"].startswith("187 of 603 read (31 %); not collected: 416 replies beyond")
+    table = CliRunner().invoke(app, ["sources", "-c", str(tmp_path / "config.toml")],
+                                env={"COLUMNS": "250"})
+    assert table.exit_code == 0 and "187 of 603 read" in table.output

@@ -168,7 +168,7 @@ def test_youtube_every_reply_a_403_on_one_video_and_channel_threads(api: FakeApi
     assert sorted(p.id for p in replies) == [f"UgzTHREAD0001.r{i}" for i in range(1, 8)]
     assert len(ids) == len(set(ids)) == 9
     assert "idem, migraines & fatigue" in {p.text.split(": ", 1)[1] for p in replies}  # textOriginal, not HTML
-    assert col.reported["video:vidB0000002"] == col.readable["video:vidB0000002"] == 8
+    assert (batch.coverage.reported, batch.coverage.read, batch.coverage.gaps) == (9, 9, {})  # 1 + (1 + 7)
     api.assert_played()
 
 
@@ -193,3 +193,20 @@ def test_meta_real_shapes_replies_cursors_and_missing_from(api: FakeApi, base_co
     assert ig.posts[1].url == "https://www.instagram.com/p/XyZ123/" and ig.errors == []
     api.assert_played()
     assert not any("access_token" in str(r["query"]) for r in api.requests)  # `next` URLs are never followed
+
+
+def test_youtube_embedded_replies_only_reports_the_gap(base_config: dict[str, Any],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PVWATCH_YOUTUBE_API_KEY", "fake-yt-key")
+    api = FakeApi([i for i in load_cassette("youtube_real_shapes.json")
+                   if i["request"]["path"] == "/commentThreads" and "vidB0000002" in str(i["request"])])
+    try:
+        cfg = _cfg(base_config, {"type": "youtube", "videos": ["vidB0000002"], "base_url": api.url,
+                                 "max_reply_pages": 0})
+        batch = YouTubeCollector("s", cfg.sources["s"], cfg).poll({})
+        assert len(batch.posts) == 3  # the top comment and the two embedded replies
+        assert (batch.coverage.reported, batch.coverage.read) == (8, 3)
+        assert batch.coverage.gaps == {"replies beyond max_reply_pages or refused (API limit)": 5}
+        api.assert_played()
+    finally:
+        api.close()

@@ -132,7 +132,7 @@ def test_real_shapes_tombstones_are_not_posts_and_old_items_get_a_link(reddit_en
         batch = col.poll({})
         assert [p.id for p in batch.posts] == ["t1_k1", "t1_k2", "t3_q1"]
         assert not any(p.text in ("[deleted]", "[removed]") for p in batch.posts)
-        assert col.skipped == {"comments [deleted]": 1, "comments [removed]": 1}
+        assert batch.coverage.gaps == {"comments [deleted]": 1, "comments [removed]": 1}
         by_id = {p.id: p for p in batch.posts}
         assert by_id["t1_k2"].url == "https://www.reddit.com/r/Hypothyroidism/comments/q1/_/k2/"  # no permalink
         assert by_id["t3_q1"].text == "Levothyrox new formula - palpitations?"  # removed body, title kept

@@ -157,7 +157,7 @@ def test_real_traffic_shapes_search(base_config: dict[str, Any]) -> None:
         by_id = {p.id: p for p in batch.posts}
         assert set(by_id) == {"1800000000000000011", "1800000000000000012", "1800000000000000014",
                               "1800000000000000021"}  # the withheld placeholder is not a post
-        assert col.skipped["withheld"] == 1
+        assert batch.coverage.gaps == {"withheld": 1}
         assert by_id["1800000000000000011"].text.startswith("Levothyrox & Euthyrox: j'ai eu des palpitations <3")
         long = by_id["1800000000000000012"].text
         assert len(long) > 280 and long.endswith("hold my coffee cup in the morning.") and "&amp;" not in long
@@ -191,7 +191,7 @@ def test_real_stream_lines_other_teams_rules_are_not_collected(base_config: dict
         assert [(p.id, p.rule) for p in posts] == [("1800000000000000032", "Doliprane"),
                                                    ("1800000000000000033", "Levothyrox")]
         assert posts[0].text == "Le parac\u00e9tamol me file des naus\u00e9es & des vertiges"
-        assert col.skipped["other stream rule"] == 2
+        assert col.foreign_rule_tweets == 2
         api.assert_played()
     finally:
         col.close()

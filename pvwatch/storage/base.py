@@ -67,6 +67,10 @@ class Checkpoint:
     # The first failed poll of the current run of failures; None after a success. Lets a source that never
     # succeeded (wrong credentials from day one) be reported as stopped: there is no last success to count from.
     failing_since: datetime | None = None
+    # Coverage summed over polls (pvwatch.ports.Coverage): items the platform reported, items read, gaps by reason.
+    reported: int = 0
+    read: int = 0
+    gaps: dict[str, int] = field(default_factory=dict)
 
     @property
     def up_until(self) -> datetime | None:
