@@ -40,6 +40,8 @@ def match_item(rule: Rule, item: Item) -> bool:
 def match_case(rule: Rule, case: Case, now: datetime) -> bool:
     if not case.status.is_open or (rule.serious_only and not case.serious):
         return False
+    if not case.valid:  # not yet valid: the reporting clock has not started (GVP VI.B.7)
+        return False
     if not _products_ok(rule, [case.product] if case.product else []):
         return False
     due = as_utc(case.due_at)

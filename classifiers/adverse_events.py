@@ -14,8 +14,9 @@ from typing import Any, Protocol
 
 from classifiers.ae.features import features, model_text
 from classifiers.ae.icsr import icsr_criteria
-from classifiers.ae.layers import Evidence, Layers
+from classifiers.ae.layers import Evidence, Layers, Mention
 from classifiers.ae.model import LinearModel
+from classifiers.ae.reactions import CARE_SETTING, CARE_SETTINGS
 from classifiers.ae.rules import RuleScorer
 from classifiers.ae.transformer import blend
 from pvwatch.config import Config
@@ -30,6 +31,12 @@ class Scorer(Protocol):
     def name(self) -> str: ...
 
     def score(self, texts: Sequence[str], feats: Sequence[Sequence[float]]) -> list[float]: ...
+
+
+def _reaction_label(m: Mention) -> str:
+    if m.canonical in CARE_SETTINGS:
+        return CARE_SETTING
+    return "negated_reaction" if m.negated else "reaction"
 
 
 def load_scorer(path: Path | None) -> Scorer:
@@ -118,7 +125,7 @@ class AdverseEventClassifier:
     def _analysis(self, ev: Evidence, score: float) -> Analysis:
         spans = [Span(label="drug", start=m.start, end=m.end, text=ev.text[m.start:m.end], normalized=m.canonical)
                  for m in ev.products]
-        spans += [Span(label="negated_reaction" if m.negated else "reaction", start=m.start, end=m.end,
+        spans += [Span(label=_reaction_label(m), start=m.start, end=m.end,
                        text=ev.text[m.start:m.end], normalized=m.canonical) for m in ev.reactions]
         spans.sort(key=lambda s: s.start)
         situations = [
@@ -126,7 +133,8 @@ class AdverseEventClassifier:
             for kind, hits in ev.situations.items()
         ]
         products = ev.product_names
-        reactions = list(dict.fromkeys(m.canonical for m in ev.affirmed))
+        clinical = [m for m in ev.reactions if m.canonical not in CARE_SETTINGS]
+        reactions = list(dict.fromkeys(m.canonical for m in clinical if not m.negated))
         return Analysis(
             adverse_event=AdverseEvent(
                 decision=score >= self.threshold_for(ev.lang), score=round(score, 4), evidence=spans,
@@ -136,8 +144,8 @@ class AdverseEventClassifier:
             products=products,
             special_situations=situations,
             seriousness=sorted(ev.seriousness),
-            icsr=icsr_criteria(ev.subject, products, reactions or [m.canonical for m in ev.reactions],
-                               bool(ev.reactions) and not ev.affirmed),
+            icsr=icsr_criteria(ev.subject, products, reactions or [m.canonical for m in clinical],
+                               bool(clinical) and not reactions),
             lang=ev.lang,
             model=self.model_name,
         )

@@ -1,4 +1,5 @@
-"""`pvwatch` subcommands owned by moderation/: queue (the terminal view), user add, audit verify.
+"""`pvwatch` subcommands owned by moderation/: queue (the terminal view), user add, audit verify, and `case`
+(moderation/cases/cli.py).
 
 `pvwatch serve` is in pvwatch.app.serve: the served UI also mounts the collectors' webhook."""
 
@@ -91,3 +92,6 @@ def register(app: typer.Typer) -> None:
 
     app.add_typer(user_app, name="user")
     app.add_typer(audit_app, name="audit")
+    from moderation.cases.cli import register as cases_cli
+
+    cases_cli(app)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from moderation.masking import redact_for_role
-from moderation.roles import Role
+from moderation.roles import Role, allowed
 from pvwatch.models import Item, PersonalData, Span
 
 
@@ -86,8 +86,27 @@ def render_text(text: str, evidence: Sequence[Span], findings: Sequence[Personal
     return Markup("").join(out)
 
 
+REACTION_LABELS = ("reaction", "negated_reaction", "care_setting")
+
+
+def findings_for(item: Item, role: Role) -> list[PersonalData]:
+    """The findings to mask for `role`. A role that assesses adverse events (it may confirm or escalate one)
+    sees the reaction evidence in clear: a health-category finding lying inside a reaction span is context a
+    reviewer must read to judge the event, not an identifier (identifiers stay masked)."""
+    findings = item.analysis.personal_data
+    if not (allowed(role, "confirm_adverse_event") or allowed(role, "escalate")):
+        return list(findings)
+    spans = [(s.start, s.end) for s in item.analysis.adverse_event.evidence if s.label in REACTION_LABELS]
+    return [f for f in findings
+            if not (f.special_category and any(a <= f.start and f.end <= b for a, b in spans))]
+
+
 def render_item_text(item: Item, role: Role) -> Markup:
-    return render_text(item.post.text, evidence_of(item), item.analysis.personal_data, role)
+    return render_text(item.post.text, evidence_of(item), findings_for(item, role), role)
+
+
+def item_snippet(item: Item, role: Role) -> str:
+    return plain_masked(item.post.text, findings_for(item, role), role)
 
 
 def plain_masked(text: str, findings: Sequence[PersonalData], role: Role) -> str:

@@ -101,6 +101,24 @@ class CasesConfig(_Section):
     day_zero: DayZeroRule = "posted_if_owned"
     serious_days: int = Field(default=15, ge=1)
     non_serious_days: int = Field(default=90, ge=1)
+    # --- issue 15 (cases): ICSR content and case linking ---
+    reporter_country: str = Field(default="FR", pattern=r"^[A-Z]{2}$")  # C.2.r.3 when the post does not say
+    sender_id: str = Field(default="PVWATCH", min_length=1, max_length=60)  # N.1.3 / N.2.r.2, C.1.1 prefix
+    receiver_id: str = Field(default="EVHUMAN", min_length=1, max_length=60)  # N.1.4 / N.2.r.3
+    duplicate_window_days: int = Field(default=30, ge=0)  # same product + reaction + author within = duplicate
+    export_dir: str = ""  # `pvwatch case export --due` default output folder ("" = pass --out)
+
+
+class MeddraConfig(_Section):
+    """The customer's licensed MedDRA ASCII releases (never shipped with pvwatch)."""
+
+    en: str = ""  # folder of the English release (holding MedAscii/llt.asc); "" = no English coding
+    fr: str = ""  # folder of the French release; "" = no French coding
+    version: str = ""  # "" = read from meddra_release.asc
+    fuzzy_min: int = Field(default=90, ge=50, le=100)  # rapidfuzz ratio a fuzzy match needs
+
+    def paths(self) -> dict[str, str]:
+        return {lang: p for lang, p in (("en", self.en), ("fr", self.fr)) if p}
 
 
 class UIConfig(_Section):
@@ -123,6 +141,7 @@ class Config(_Section):
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     cases: CasesConfig = Field(default_factory=CasesConfig)
+    meddra: MeddraConfig = Field(default_factory=MeddraConfig)
     alerts: dict[str, Any] = Field(default_factory=dict)  # owned by alerts/ (alerts.config.AlertsConfig)
     ui: UIConfig = Field(default_factory=UIConfig)
     pipeline: PipelineConfig = Field(default_factory=PipelineConfig)
@@ -181,6 +200,10 @@ def parse_config(data: dict[str, Any], base_dir: Path | None = None) -> Config:
         raise _format(exc) from None
     if base_dir is not None:
         cfg.base_dir = base_dir
+    for lang, path in cfg.meddra.paths().items():  # checked here: relative paths need base_dir
+        if not cfg.resolve(path).is_dir():
+            raise ConfigError(f"meddra.{lang}", f"{path!r} is not a folder",
+                              'point it at your unpacked MedDRA ASCII release, or set it to "" to code nothing')
     for check in _CHECKS:
         check(cfg)
     return cfg

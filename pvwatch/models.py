@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from pvwatch.case_record import CaseLink, CaseReaction, FollowUpAttempt, Patient, Reporter, SeriousnessCriterion
+
 MAX_TEXT_CHARS = 20_000  # posts are hostile input: bound what we store and classify
 MAX_RAW_BYTES = 200_000
 
@@ -209,17 +211,38 @@ class CaseStatus(enum.StrEnum):
 
 
 class Case(BaseModel):
-    """A PV case escalated from an item, with its regulatory clock."""
+    """A PV case escalated from an item, with its regulatory clock and the ICSR content a PV officer assesses.
+
+    The case keeps its own copy of what the PV officer assesses (`source_text`, reactions, patient...):
+    moderation of the post (redaction, hiding) never changes it."""
 
     id: str
     item_key: str
     product: str | None = None
+    products: list[str] = Field(default_factory=list)
     serious: bool = False
-    day_zero: datetime
+    criteria: list[SeriousnessCriterion] = Field(default_factory=list)  # E.i.3.2, applied to every reaction
+    day_zero: datetime  # clock start: when the minimum information was complete (provisional while not valid)
     due_at: datetime
+    received_at: datetime | None = None  # C.1.4 first received, even before the case was valid
+    latest_info_at: datetime | None = None  # C.1.5 most recent information (follow-up), else day zero
+    valid: bool = True  # GVP VI.B.2 four minimum criteria; False = "not yet valid", clock not started
+    missing: list[str] = Field(default_factory=list)
     status: CaseStatus = CaseStatus.open
+    assignee: str | None = None
     created_by: str
     created_at: datetime = Field(default_factory=utcnow)
+    lang: str = "en"
+    source_text: str = ""  # the post as the PV officer sees it, at escalation (no mask tokens)
+    fingerprint: str = ""  # SHA-256 of the folded post text: same-text duplicates without reading posts
+    author: str | None = None  # the post's (pseudonymised) author and thread: follow-up proposals
+    thread_id: str | None = None
+    reactions: list[CaseReaction] = Field(default_factory=list)
+    meddra_version: str | None = None  # None: reactions are free text (no MedDRA dictionary configured)
+    patient: Patient = Field(default_factory=Patient)
+    reporter: Reporter = Field(default_factory=Reporter)
+    follow_up_attempts: list[FollowUpAttempt] = Field(default_factory=list)
+    links: list[CaseLink] = Field(default_factory=list)
     notes: list[dict[str, Any]] = Field(default_factory=list)
     version: int = 0
 

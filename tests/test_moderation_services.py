@@ -150,9 +150,10 @@ def test_case_follow_up_and_overdue(env) -> None:  # type: ignore[no-untyped-def
 
 
 def test_redaction_rewrites_text_and_moves_evidence(env) -> None:  # type: ignore[no-untyped-def]
+    # a post outside PV scope (no adverse event flag): permanent rewrite. PV-scope posts: test_cases_redaction.py
     cfg, store, a = env
     text = "Jean Dupont (jean@ex.fr) a eu des vertiges avec Levothyrox"
-    store.items.upsert(make_item("r", text, reactions=("vertiges",),
+    store.items.upsert(make_item("r", text, reactions=("vertiges",), ae=False,
                                  pd=(("PERSON", "Jean Dupont"), ("EMAIL", "jean@ex.fr"))))
     saved = QueueService(cfg, store).redact(a["compliance_officer"], "demo:r", None)
     assert "Jean" not in saved.post.text and "jean@ex.fr" not in saved.post.text
@@ -162,7 +163,7 @@ def test_redaction_rewrites_text_and_moves_evidence(env) -> None:  # type: ignor
         assert saved.post.text[span.start:span.end] == span.text
     assert {s.text for s in saved.analysis.adverse_event.evidence} == {"vertiges", "Levothyrox"}
     # the collector replays the original post: the personal data must not come back
-    store.items.upsert(make_item("r", text, reactions=("vertiges",),
+    store.items.upsert(make_item("r", text, reactions=("vertiges",), ae=False,
                                  pd=(("PERSON", "Jean Dupont"), ("EMAIL", "jean@ex.fr"))))
     assert "Jean" not in store.items.get("demo:r").post.text
 

@@ -122,7 +122,7 @@ def test_filter_confirm_escalate_and_export(ui) -> None:  # type: ignore[no-unty
     import e2br3  # an independent E2B(R3) reader must find the case in our export
 
     icsr = e2br3.parse(xml.content).messages[0].icsr
-    assert icsr.safety_report_id == case_id
+    assert icsr.safety_report_id == f"FR-PVWATCH-{case_id}"  # C.1.1: country-sender-number (EU ICSR IG)
     assert icsr.reactions[0].native_term == "vertiges" and icsr.reactions[0].hospitalisation is True
     assert icsr.drugs[0].product_name == "Levothyrox"
     csv_text = client.get("/cases/export.csv").text

@@ -5,6 +5,13 @@ from __future__ import annotations
 from classifiers.ae.lexicon import load_lexicon
 
 REACTION = "reaction"
+CARE_SETTING = "care_setting"
+# Lexicon canonicals that name where care happened, not what happened to the patient. They still count as
+# reaction evidence for the scoring features (the model was trained so), but they are reported as
+# `care_setting` spans: the clinical event of an ICSR is the pancreatitis, not the hospital stay, which is a
+# seriousness criterion (E.i.3.2c, found by classifiers.ae.seriousness).
+CARE_SETTINGS = frozenset({"hospitalisation", "hospitalisé", "aux urgences", "hospitalization", "hospitalized",
+                           "emergency room", "er visit", "icu"})
 
 
 def reaction_entries(lang: str) -> list[tuple[str, str, str]]:

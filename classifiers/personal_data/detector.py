@@ -68,7 +68,7 @@ def _health_from_adverse_event(text: str, analysis: Analysis) -> list[PersonalDa
     return [
         PersonalData(type="HEALTH", start=s.start, end=s.end, score=round(max(0.5, min(1.0, ae.score)), 3),
                      recognizer="AdverseEventHealth", special_category=True)
-        for s in ae.evidence if s.label == "reaction" and 0 <= s.start < s.end <= len(text)
+        for s in ae.evidence if s.label in ("reaction", "care_setting") and 0 <= s.start < s.end <= len(text)
     ]
 
 

@@ -9,12 +9,12 @@ import csv
 import io
 from collections.abc import Iterable
 
-from moderation.cases.e2b import PV_ROLE, reactions_of
-from moderation.render import plain_masked
 from pvwatch.models import Case, Item
 
-COLUMNS = ["case_id", "status", "serious", "day_zero", "due_at", "created_by", "created_at", "item_key",
-           "platform", "url", "products", "reactions", "seriousness", "special_situations", "text", "notes"]
+COLUMNS = ["case_id", "status", "valid", "missing", "serious", "day_zero", "due_at", "assignee", "created_by",
+           "created_at", "item_key", "platform", "url", "products", "reactions", "meddra_llt", "meddra_pt",
+           "meddra_version", "seriousness", "patient_age", "patient_sex", "reporter_qualification",
+           "reporter_country", "special_situations", "text", "notes"]
 
 
 def _safe(value: object) -> str:
@@ -23,20 +23,28 @@ def _safe(value: object) -> str:
 
 
 def case_row(case: Case, item: Item | None) -> dict[str, str]:
+    # Everything from the case (the PV record); the item only says where the post was.
     row: dict[str, object] = {
-        "case_id": case.id, "status": case.status.value, "serious": "yes" if case.serious else "no",
-        "day_zero": case.day_zero.isoformat(), "due_at": case.due_at.isoformat(), "created_by": case.created_by,
-        "created_at": case.created_at.isoformat(), "item_key": case.item_key,
+        "case_id": case.id, "status": case.status.value, "valid": "yes" if case.valid else "not yet valid",
+        "missing": "; ".join(case.missing), "serious": "yes" if case.serious else "no",
+        "day_zero": case.day_zero.isoformat(), "due_at": case.due_at.isoformat(), "assignee": case.assignee,
+        "created_by": case.created_by, "created_at": case.created_at.isoformat(), "item_key": case.item_key,
+        "products": "; ".join(case.products or ([case.product] if case.product else [])),
+        "reactions": "; ".join(r.reported for r in case.reactions),
+        "meddra_llt": "; ".join(f"{r.coding.llt_code} {r.coding.llt_name}" if r.coding else "(free text)"
+                                for r in case.reactions),
+        "meddra_pt": "; ".join(f"{r.coding.pt_code} {r.coding.pt_name}" if r.coding else "" for r in case.reactions),
+        "meddra_version": case.meddra_version or "not configured",
+        "seriousness": "; ".join(c.value for c in case.criteria),
+        "patient_age": case.patient.age, "patient_sex": case.patient.sex.name if case.patient.sex else "",
+        "reporter_qualification": case.reporter.qualification.name, "reporter_country": case.reporter.country,
+        "text": case.source_text,
         "notes": " | ".join(f"{n.get('at', '')} {n.get('by', '')}: {n.get('text', '')}" for n in case.notes),
     }
     if item is not None:
         row.update({
             "platform": item.post.platform, "url": item.post.url or "",
-            "products": "; ".join(item.analysis.products),
-            "reactions": "; ".join(r for r, _ in reactions_of(item)),
-            "seriousness": "; ".join(item.analysis.seriousness),
             "special_situations": "; ".join(s.type for s in item.analysis.special_situations),
-            "text": plain_masked(item.post.text, item.analysis.personal_data, PV_ROLE),
         })
     return {k: _safe(row.get(k)) for k in COLUMNS}
 

@@ -24,6 +24,12 @@ NOT_AE_REASONS = ("not_adverse_event", "not_about_product", "off_topic", "spam")
 DISMISS_REASONS = (*NOT_AE_REASONS, "duplicate", "other")
 
 
+def in_pv_scope(item: Item) -> bool:
+    """An adverse event, a special situation, or a post a reviewer confirmed or escalated: PV must assess it."""
+    return bool(item.case_id) or item.status in (ItemStatus.confirmed, ItemStatus.escalated) or any(
+        f in item.flags for f in (FlagType.adverse_event.value, FlagType.special_situation.value))
+
+
 @dataclass(frozen=True)
 class Actor:
     username: str
@@ -115,10 +121,19 @@ class QueueService:
         return day_zero_for(item.post, self.cfg.cases.day_zero)
 
     def redact(self, actor: Actor, key: str, version: int | None) -> Item:
-        note = decision_note(actor, "redact", None)
-        return self.apply(actor, "redact", "item.redact", key, version,
-                          lambda i: redact_item(i).model_copy(
-                              update={"status": ItemStatus.redacted, "notes": [*i.notes, note]}))
+        """Moderation never changes the PV record (GVP VI; GDPR art. 9(2)(i)): a post in PV scope keeps its
+        text and its place in PV review, the raw payload is dropped and every non-PV role keeps seeing the
+        masked view. Any other post is rewritten with the strictest mask and leaves the queue."""
+
+        def change(i: Item) -> Item:
+            if in_pv_scope(i):
+                note = decision_note(actor, "redact", None, pv_record_kept=True)
+                return i.model_copy(update={"post": i.post.model_copy(update={"raw": None}),
+                                            "notes": [*i.notes, note]})
+            note = decision_note(actor, "redact", None)
+            return redact_item(i).model_copy(update={"status": ItemStatus.redacted, "notes": [*i.notes, note]})
+
+        return self.apply(actor, "redact", "item.redact", key, version, change)
 
     def note(self, actor: Actor, key: str, version: int | None, text: str) -> Item:
         text = text.strip()[:MAX_NOTE]

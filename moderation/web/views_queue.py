@@ -8,14 +8,15 @@ from urllib.parse import parse_qsl, quote, urlencode
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from moderation.cases.deadlines import item_deadline
 from moderation.cases.service import CaseService
 from moderation.queue.filters import AGE_LABELS, PAGE_SIZE, QueueFilters
 from moderation.queue.service import DISMISS_REASONS, Actor, QueueService
-from moderation.render import evidence_of, plain_masked, render_item_text
+from moderation.render import evidence_of, item_snippet, render_item_text
 from moderation.roles import allowed
 from moderation.web.context import current_actor, flash, posting_actor, render
 from pvwatch.errors import PvwatchError
-from pvwatch.models import FlagType, ItemStatus
+from pvwatch.models import FlagType, ItemStatus, utcnow
 
 router = APIRouter()
 SNIPPET = 240
@@ -34,7 +35,9 @@ def queue_page(request: Request, actor: Actor = Depends(current_actor)) -> Any:
     svc: QueueService = request.app.state.queue
     filters = QueueFilters.parse(dict(request.query_params))
     page = svc.page(actor, filters)
-    rows = [{"item": i, "snippet": plain_masked(i.post.text, i.analysis.personal_data, actor.role)[:SNIPPET]}
+    cfg, store, now = request.app.state.cfg, request.app.state.store, utcnow()
+    rows = [{"item": i, "snippet": item_snippet(i, actor.role)[:SNIPPET],
+             "deadline": item_deadline(cfg, i, store.cases.get(i.case_id) if i.case_id else None, now)}
             for i in page.items]
     pages = max(1, (page.total + PAGE_SIZE - 1) // PAGE_SIZE)
     products = [p.name for p in request.app.state.cfg.products]
@@ -48,9 +51,12 @@ def queue_page(request: Request, actor: Actor = Depends(current_actor)) -> Any:
 def item_page(request: Request, key: str, actor: Actor = Depends(current_actor)) -> Any:
     svc: QueueService = request.app.state.queue
     item = svc.get(actor, key)
-    thread = [{"item": t, "snippet": plain_masked(t.post.text, t.analysis.personal_data, actor.role)[:SNIPPET]}
+    thread = [{"item": t, "snippet": item_snippet(t, actor.role)[:SNIPPET]}
               for t in svc.thread(actor, item)]
+    cases: CaseService = request.app.state.cases
+    proposals = cases.proposals(actor, item) if allowed(actor.role, "escalate") and not item.case_id else []
     return render(request, "item.html", actor=actor, item=item, text=render_item_text(item, actor.role),
+                  proposals=proposals,
                   evidence=evidence_of(item), thread=thread, history=svc.history(actor, item.key),
                   reasons=DISMISS_REASONS, pd_types=sorted({p.type for p in item.analysis.personal_data}))
 
@@ -69,7 +75,7 @@ def do_action(request: Request, actor: Actor, action: str, key: str, version: in
     elif action == "confirm":
         svc.confirm(actor, key, version)
     elif action == "escalate":
-        case = cases.escalate(actor, key, version)
+        case = cases.escalate(actor, key, version, follow_up_of=form.get("follow_up_of") or None)
         if allowed(actor.role, "manage_cases"):  # the PV department goes on to the case it opened
             return "/cases/" + quote(case.id, safe="")
     elif action == "redact":
@@ -88,8 +94,10 @@ def do_action(request: Request, actor: Actor, action: str, key: str, version: in
 @router.post("/item/action")
 def item_action(request: Request, key: str = Form(...), action: str = Form(...), version: str = Form(""),
                 reason: str = Form(""), comment: str = Form(""), text: str = Form(""), assignee: str = Form(""),
-                live: str = Form(""), actor: Actor = Depends(posting_actor)) -> Response:
-    form = {"reason": reason, "comment": comment, "text": text, "assignee": assignee, "live": live}
+                live: str = Form(""), follow_up_of: str = Form(""),
+                actor: Actor = Depends(posting_actor)) -> Response:
+    form = {"reason": reason, "comment": comment, "text": text, "assignee": assignee, "live": live,
+            "follow_up_of": follow_up_of}
     target = do_action(request, actor, action, key, _version(version), form)
     return RedirectResponse(target, status_code=303)
 
