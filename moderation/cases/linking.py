@@ -15,9 +15,8 @@ from datetime import timedelta
 
 from moderation.cases.coding import fold
 from pvwatch.case_record import CaseLink, CaseReaction, LinkKind
-from pvwatch.models import Case, CaseStatus, Item, utcnow
+from pvwatch.models import Case, Item, utcnow
 from pvwatch.storage.base import Store
-
 
 
 def reaction_keys(reactions: Iterable[CaseReaction]) -> set[str]:
