@@ -13,7 +13,7 @@ from moderation.cases.e2b import build_e2b
 from moderation.cases.service import CaseService
 from pvwatch.case_record import LinkKind
 from pvwatch.errors import ConflictError, PvwatchError
-from pvwatch.models import Criterion, utcnow
+from pvwatch.models import Case, Criterion, utcnow
 from pvwatch.storage.sqlite import SqliteStore
 from tests.cases_support import case_config, escalate
 from tests.moderation_helpers import make_item, seed_users
@@ -134,3 +134,19 @@ def test_deadlines(env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     case = escalate(svc, a["pv_officer"], item)
     d = case_deadline(case, now)
     assert d.breached and [c.id for c in svc.due()[0]] == [case.id]
+
+
+def test_a_case_written_before_issue_15_is_read_with_its_icsr_fields(env) -> None:  # type: ignore[no-untyped-def]
+    svc, a = env
+    item = make_item("old", "Des vertiges avec le Levothyrox", reactions=("vertiges",), serious=("hospitalisation",))
+    svc.store.items.upsert(item.model_copy(update={"case_id": "PV-2025-000001"}))
+    now = utcnow()
+    legacy = Case(id="PV-2025-000001", item_key="demo:old", product="Levothyrox", serious=True, day_zero=now,
+                  due_at=now + timedelta(days=15), created_by="pv_officer", created_at=now)  # the old document
+    svc.store.cases.create(legacy)
+    case = svc.get(a["pv_officer"], legacy.id)
+    assert [r.reported for r in case.reactions] == ["vertiges"] and case.criteria == ["hospitalisation"]
+    assert case.due_at == legacy.due_at and case.products == ["Levothyrox"]
+    data = build_e2b(case, svc.item_of(case))
+    assert e2br3.parse(data).messages[0].icsr.reactions[0].hospitalisation is True
+    assert svc.store.cases.get(legacy.id).fingerprint == ""  # reading stores nothing

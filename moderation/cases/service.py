@@ -173,11 +173,31 @@ class CaseService(AssessmentMixin):
         case = self.store.cases.get(case_id)
         if case is None:
             raise NotFoundError(f"no case {case_id!r}; see the case list")
-        return case
+        return self.upgraded(case)
 
     def list_cases(self, actor: Actor, status: str | None = None) -> list[Case]:
         require(actor.role, "view_cases")
-        return self.store.cases.list(status=status or None)
+        return [self.upgraded(c) for c in self.store.cases.list(status=status or None)]
+
+    def upgraded(self, case: Case) -> Case:
+        """A case written before the ICSR fields existed (no fingerprint) gets them from its post, as read:
+        nothing is stored until a PV officer changes the case, and the PV officer's seriousness, dates, status
+        and notes are kept."""
+        if case.fingerprint:
+            return case
+        item = self.item_of(case)
+        if item is None:
+            return case
+        d = self.draft(item)
+        criteria = d.criteria if case.serious else []
+        if case.serious and not criteria:
+            criteria = [SeriousnessCriterion.other_medically_important]
+        return case.model_copy(update={
+            "products": d.products or ([case.product] if case.product else []), "criteria": criteria,
+            "received_at": case.received_at or case.day_zero, "lang": d.lang, "source_text": d.source_text,
+            "fingerprint": d.fingerprint, "author": d.author, "thread_id": d.thread_id, "reactions": d.reactions,
+            "meddra_version": d.meddra_version, "patient": d.patient, "reporter": d.reporter,
+            "missing": d.missing})
 
     def due(self, within_days: int = 3) -> tuple[list[Case], list[Case]]:
         """(overdue, due soon) open and valid cases, for the dashboard and alerts (not-yet-valid: no clock)."""
