@@ -41,6 +41,9 @@ class TermMatcher:
             span.label_ = label
             span.kb_id_ = canonical
             spans.append(span)
+        # One span, two lexicon entries ("headaches" -> "headache" written by us, "headaches" as-is from a
+        # built lexicon): the explicit normalisation wins, whatever order the entries were added in.
+        spans.sort(key=lambda sp: sp.label_ == "reaction" and fold_aligned(sp.kb_id_) == sp.text)
         return [
             (s.start_char, s.end_char, s.label_, s.kb_id_, s.start, s.end) for s in filter_spans(spans)
         ]
