@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from presidio_analyzer import RecognizerResult
 
-from classifiers.personal_data.recognizers._base import RegexRecognizer, count_digits
-from classifiers.personal_data.recognizers._special import MergedSpecialCategories, SpecialCategoryRecognizer
+from classifiers.personal_data.recognizers._base import PvRegexRecognizer, count_digits
+from classifiers.personal_data.recognizers._special import MergedSpecialCategories, PvSpecialCategoryRecognizer
 from classifiers.personal_data.registry import CATEGORY_OF, SPECIAL_CATEGORIES, build
 from pvwatch.config import Config
 from pvwatch.models import Analysis, PersonalData
@@ -18,12 +18,12 @@ AE_HEALTH_SUBJECTS = frozenset({"self", "child", "relative", "other"})
 class PersonalDataDetector:
     def __init__(self, threshold: float = 0.5) -> None:
         self.threshold = threshold
-        self.recognizers: list[RegexRecognizer] = build("fr")
+        self.recognizers: list[PvRegexRecognizer] = build("fr")
         # Identifier recognizers run one by one (each skipped by its own cheap test); the six special-category
         # term lists run as one regex pass.
-        self._identifiers = [r for r in self.recognizers if not isinstance(r, SpecialCategoryRecognizer)]
+        self._identifiers = [r for r in self.recognizers if not isinstance(r, PvSpecialCategoryRecognizer)]
         self._special = MergedSpecialCategories(
-            [r for r in self.recognizers if isinstance(r, SpecialCategoryRecognizer)])
+            [r for r in self.recognizers if isinstance(r, PvSpecialCategoryRecognizer)])
 
     @classmethod
     def from_config(cls, cfg: Config) -> PersonalDataDetector:

@@ -4,34 +4,34 @@ from __future__ import annotations
 
 from presidio_analyzer import RecognizerRegistry
 
-from classifiers.personal_data.recognizers._base import RegexRecognizer
-from classifiers.personal_data.recognizers.address import AddressRecognizer
-from classifiers.personal_data.recognizers.age import AgeRecognizer
-from classifiers.personal_data.recognizers.credit_card import CreditCardRecognizer
-from classifiers.personal_data.recognizers.date_of_birth import DateOfBirthRecognizer
-from classifiers.personal_data.recognizers.email import EmailRecognizer
-from classifiers.personal_data.recognizers.ethnicity import EthnicityRecognizer
-from classifiers.personal_data.recognizers.fr_nir import FrNirRecognizer
-from classifiers.personal_data.recognizers.fr_phone import FrPhoneRecognizer
-from classifiers.personal_data.recognizers.handle import HandleRecognizer
-from classifiers.personal_data.recognizers.health import HealthRecognizer
-from classifiers.personal_data.recognizers.iban import IbanRecognizer
-from classifiers.personal_data.recognizers.intl_phone import IntlPhoneRecognizer
-from classifiers.personal_data.recognizers.ip_address import IpAddressRecognizer
-from classifiers.personal_data.recognizers.person import PersonRecognizer
-from classifiers.personal_data.recognizers.political_opinion import PoliticalOpinionRecognizer
-from classifiers.personal_data.recognizers.postcode import PostcodeRecognizer
-from classifiers.personal_data.recognizers.profile_url import ProfileUrlRecognizer
-from classifiers.personal_data.recognizers.religion import ReligionRecognizer
-from classifiers.personal_data.recognizers.sexual_orientation import SexualOrientationRecognizer
-from classifiers.personal_data.recognizers.trade_union import TradeUnionRecognizer
+from classifiers.personal_data.recognizers._base import PvRegexRecognizer
+from classifiers.personal_data.recognizers.address import PvAddressRecognizer
+from classifiers.personal_data.recognizers.age import PvAgeRecognizer
+from classifiers.personal_data.recognizers.credit_card import PvCreditCardRecognizer
+from classifiers.personal_data.recognizers.date_of_birth import PvDateOfBirthRecognizer
+from classifiers.personal_data.recognizers.email import PvEmailRecognizer
+from classifiers.personal_data.recognizers.ethnicity import PvEthnicityRecognizer
+from classifiers.personal_data.recognizers.fr_nir import PvFrNirRecognizer
+from classifiers.personal_data.recognizers.fr_phone import PvFrPhoneRecognizer
+from classifiers.personal_data.recognizers.handle import PvHandleRecognizer
+from classifiers.personal_data.recognizers.health import PvHealthRecognizer
+from classifiers.personal_data.recognizers.iban import PvIbanRecognizer
+from classifiers.personal_data.recognizers.intl_phone import PvIntlPhoneRecognizer
+from classifiers.personal_data.recognizers.ip_address import PvIpAddressRecognizer
+from classifiers.personal_data.recognizers.person import PvPersonRecognizer
+from classifiers.personal_data.recognizers.political_opinion import PvPoliticalOpinionRecognizer
+from classifiers.personal_data.recognizers.postcode import PvPostcodeRecognizer
+from classifiers.personal_data.recognizers.profile_url import PvProfileUrlRecognizer
+from classifiers.personal_data.recognizers.religion import PvReligionRecognizer
+from classifiers.personal_data.recognizers.sexual_orientation import PvSexualOrientationRecognizer
+from classifiers.personal_data.recognizers.trade_union import PvTradeUnionRecognizer
 
-RECOGNIZERS: tuple[type[RegexRecognizer], ...] = (
-    EmailRecognizer, FrPhoneRecognizer, IntlPhoneRecognizer, FrNirRecognizer, IbanRecognizer,
-    CreditCardRecognizer, IpAddressRecognizer, AddressRecognizer, PostcodeRecognizer, DateOfBirthRecognizer,
-    AgeRecognizer, HandleRecognizer, ProfileUrlRecognizer, PersonRecognizer,
-    HealthRecognizer, ReligionRecognizer, EthnicityRecognizer, SexualOrientationRecognizer,
-    PoliticalOpinionRecognizer, TradeUnionRecognizer,
+RECOGNIZERS: tuple[type[PvRegexRecognizer], ...] = (
+    PvEmailRecognizer, PvFrPhoneRecognizer, PvIntlPhoneRecognizer, PvFrNirRecognizer, PvIbanRecognizer,
+    PvCreditCardRecognizer, PvIpAddressRecognizer, PvAddressRecognizer, PvPostcodeRecognizer, PvDateOfBirthRecognizer,
+    PvAgeRecognizer, PvHandleRecognizer, PvProfileUrlRecognizer, PvPersonRecognizer,
+    PvHealthRecognizer, PvReligionRecognizer, PvEthnicityRecognizer, PvSexualOrientationRecognizer,
+    PvPoliticalOpinionRecognizer, PvTradeUnionRecognizer,
 )
 
 SPECIAL_CATEGORIES = frozenset({"HEALTH", "RELIGION", "ETHNICITY", "SEXUAL_ORIENTATION", "POLITICAL_OPINION",
@@ -49,7 +49,7 @@ CATEGORY_OF = {
 }
 
 
-def build(language: str = "fr") -> list[RegexRecognizer]:
+def build(language: str = "fr") -> list[PvRegexRecognizer]:
     """Fresh, loaded recognizers (LocalRecognizer.__init__ calls `load`)."""
     return [cls(supported_language=language) for cls in RECOGNIZERS]
 

@@ -46,7 +46,7 @@ def factor_alternatives(alternatives: Iterable[str]) -> str:
     return "|".join(parts + other)
 
 
-class RegexRecognizer(LocalRecognizer):
+class PvRegexRecognizer(LocalRecognizer):
     """Subclasses set ENTITY, PATTERNS (regex, base score), CONTEXT words and may override `check`."""
 
     ENTITY = ""

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from presidio_analyzer import RecognizerResult
 
-from classifiers.personal_data.recognizers._base import RegexRecognizer, factor_alternatives
+from classifiers.personal_data.recognizers._base import PvRegexRecognizer, factor_alternatives
 
 # Who the sentence is about; kept cheap (one regex) because it runs on every special-category hit.
 SUBJECT_RX = re.compile(
@@ -30,7 +30,7 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, (right_m.start() if right_m else len(text))
 
 
-class SpecialCategoryRecognizer(RegexRecognizer):
+class PvSpecialCategoryRecognizer(PvRegexRecognizer):
     """Subclasses set ENTITY and TERMS (regex alternatives, matched on word boundaries)."""
 
     TERMS: tuple[str, ...] = ()
@@ -56,7 +56,7 @@ class MergedSpecialCategories:
     categories overlap: one finding then (the first category listed), where the detector would have kept only
     one of the two anyway."""
 
-    def __init__(self, recognizers: Sequence[SpecialCategoryRecognizer]) -> None:
+    def __init__(self, recognizers: Sequence[PvSpecialCategoryRecognizer]) -> None:
         self.recognizers = list(recognizers)
         groups = "|".join(f"(?P<g{i}>{factor_alternatives(r.TERMS)})" for i, r in enumerate(self.recognizers))
         self._rx = re.compile(rf"(?<![\w])(?:{groups})(?![\w])")

@@ -6,7 +6,7 @@ then a street suffix. The house number plus the street type is what makes it an 
 
 from __future__ import annotations
 
-from classifiers.personal_data.recognizers._base import RegexRecognizer
+from classifiers.personal_data.recognizers._base import PvRegexRecognizer
 
 _FR_TYPES = (r"rue|avenue|av\.?|boulevard|bd|bld|chemin|ch\.|allée|allee|impasse|place|pl\.|quai|cours|passage"
              r"|route|rte|square|sentier|villa|cité|cite|résidence|residence|lieu-dit|faubourg|hameau|parvis"
@@ -17,7 +17,7 @@ _WORD = r"[A-Za-zÀ-ÖØ-öø-ÿ'’\-]+"
 _APT = r"(?:,? ?(?:apt|appt|app|apartment|suite|ste|bât|bat|étage|etage)\.? ?\w{1,5})?"
 
 
-class AddressRecognizer(RegexRecognizer):
+class PvAddressRecognizer(PvRegexRecognizer):
     ENTITY = "ADDRESS"
     MIN_DIGITS = 1
     CONTEXT = ("adresse", "habite", "domicile", "address", "live at", "lives at", "vis au", "j'habite")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from classifiers.personal_data.recognizers._base import RegexRecognizer
+from classifiers.personal_data.recognizers._base import PvRegexRecognizer
 
 
-class AgeRecognizer(RegexRecognizer):
+class PvAgeRecognizer(PvRegexRecognizer):
     ENTITY = "AGE"
     LOWER = True
     MIN_DIGITS = 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from classifiers.personal_data.recognizers._base import RegexRecognizer, digits
+from classifiers.personal_data.recognizers._base import PvRegexRecognizer, digits
 
 
 def luhn_valid(number: str) -> bool:
@@ -18,7 +18,7 @@ def luhn_valid(number: str) -> bool:
     return total % 10 == 0
 
 
-class CreditCardRecognizer(RegexRecognizer):
+class PvCreditCardRecognizer(PvRegexRecognizer):
     ENTITY = "CREDIT_CARD"
     LOWER = True
     MIN_DIGITS = 12

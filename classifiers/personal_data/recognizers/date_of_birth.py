@@ -3,7 +3,7 @@ personal data on their own, so the context word is required."""
 
 from __future__ import annotations
 
-from classifiers.personal_data.recognizers._base import RegexRecognizer
+from classifiers.personal_data.recognizers._base import PvRegexRecognizer
 
 _MONTHS = (r"janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre"
            r"|décembre|decembre|january|february|march|april|may|june|july|august|september|october|november"
@@ -12,7 +12,7 @@ _NUM_WORDS = (r"(?:un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|t
               r"|vingt|trente|quarante|cinquante|soixante|cent|mille|premier|et|-| )+")
 
 
-class DateOfBirthRecognizer(RegexRecognizer):
+class PvDateOfBirthRecognizer(PvRegexRecognizer):
     ENTITY = "DATE_OF_BIRTH"
     LOWER = True
     PRECHECK = r"\d|mille"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from classifiers.personal_data.recognizers._special import SpecialCategoryRecognizer
+from classifiers.personal_data.recognizers._special import PvSpecialCategoryRecognizer
 
 
-class EthnicityRecognizer(SpecialCategoryRecognizer):
+class PvEthnicityRecognizer(PvSpecialCategoryRecognizer):
     ENTITY = "ETHNICITY"
     TERMS = (
         r"d'origine (?:maghr[ée]bine|africaine|arabe|asiatique|antillaise|turque|kabyle|berb[èe]re|rom|"

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from presidio_analyzer import RecognizerResult
 
-from classifiers.personal_data.recognizers._base import CONTEXT_CHARS, RegexRecognizer, cue_key
+from classifiers.personal_data.recognizers._base import CONTEXT_CHARS, PvRegexRecognizer, cue_key
 
 _D = r"\d ?"
 
@@ -31,7 +31,7 @@ def nir_key_valid(value: str) -> bool:
     return 97 - int(body) % 97 == int(v[13:])
 
 
-class FrNirRecognizer(RegexRecognizer):
+class PvFrNirRecognizer(PvRegexRecognizer):
     ENTITY = "NIR"
     MIN_DIGITS = 11
     PRECHECK = r"\d[\d .\-()]{5,}\d"

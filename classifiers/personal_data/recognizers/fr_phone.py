@@ -6,13 +6,13 @@ French number has a rigid shape (ten digits, 0 + non-zero, pairs), so the shape 
 
 from __future__ import annotations
 
-from classifiers.personal_data.recognizers._base import RegexRecognizer
+from classifiers.personal_data.recognizers._base import PvRegexRecognizer
 
 _SEP = r"[ .\-]?"
 _PAIRS = rf"(?:{_SEP}\d{{2}}){{4}}"
 
 
-class FrPhoneRecognizer(RegexRecognizer):
+class PvFrPhoneRecognizer(PvRegexRecognizer):
     ENTITY = "PHONE"
     LOWER = True
     MIN_DIGITS = 10  # 06 12 34 56 78

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from classifiers.personal_data.recognizers._base import RegexRecognizer
+from classifiers.personal_data.recognizers._base import PvRegexRecognizer
 
 
-class HandleRecognizer(RegexRecognizer):
+class PvHandleRecognizer(PvRegexRecognizer):
     ENTITY = "HANDLE"
     LOWER = True
     TRIGGER = "@"

@@ -5,10 +5,10 @@ this list covers conditions a post names outright."""
 
 from __future__ import annotations
 
-from classifiers.personal_data.recognizers._special import SpecialCategoryRecognizer
+from classifiers.personal_data.recognizers._special import PvSpecialCategoryRecognizer
 
 
-class HealthRecognizer(SpecialCategoryRecognizer):
+class PvHealthRecognizer(PvSpecialCategoryRecognizer):
     ENTITY = "HEALTH"
     TERMS = (
         # French

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from classifiers.personal_data.recognizers._base import RegexRecognizer
+from classifiers.personal_data.recognizers._base import PvRegexRecognizer
 
 # Lengths per country for the countries readers here are likely to use; others: 15..34.
 _LENGTHS = {"FR": 27, "BE": 16, "CH": 21, "DE": 22, "ES": 24, "GB": 22, "IT": 27, "LU": 20, "MC": 27,
@@ -21,7 +21,7 @@ def iban_valid(value: str) -> bool:
     return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1
 
 
-class IbanRecognizer(RegexRecognizer):
+class PvIbanRecognizer(PvRegexRecognizer):
     ENTITY = "IBAN"
     MIN_DIGITS = 8
     PRECHECK = r"\d[\d .\-()]{5,}\d"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from classifiers.personal_data.recognizers._base import RegexRecognizer, cue_key, digits
+from classifiers.personal_data.recognizers._base import PvRegexRecognizer, cue_key, digits
 
 _EXT = r"(?:,? ?(?:x|ext\.?|extension) ?\d{1,5})?"
 _EXT_RX = re.compile(r",? ?(?:x|ext\.?|extension) ?\d{1,5}$", re.IGNORECASE)
@@ -26,7 +26,7 @@ _DATE = re.compile(r"\d{1,2}[./\-]\d{1,2}[./\-](?:19|20)?\d{2}|(?:19|20)\d{2}[./
 _SSN = re.compile(r"\d{3}-\d{2}-\d{4}")
 
 
-class IntlPhoneRecognizer(RegexRecognizer):
+class PvIntlPhoneRecognizer(PvRegexRecognizer):
     ENTITY = "PHONE"
     LOWER = True
     MIN_DIGITS = 7

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 
-from classifiers.personal_data.recognizers._base import RegexRecognizer
+from classifiers.personal_data.recognizers._base import PvRegexRecognizer
 
 
-class IpAddressRecognizer(RegexRecognizer):
+class PvIpAddressRecognizer(PvRegexRecognizer):
     ENTITY = "IP_ADDRESS"
     LOWER = True
     MIN_DIGITS = 1

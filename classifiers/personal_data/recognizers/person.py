@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from presidio_analyzer import RecognizerResult
 
 from classifiers.personal_data import names_lexicon
-from classifiers.personal_data.recognizers._base import RegexRecognizer, cue_key, factor_alternatives
+from classifiers.personal_data.recognizers._base import PvRegexRecognizer, cue_key, factor_alternatives
 
 # Latin-1 plus Latin Extended-A (Ł, Ž, ř, ő...: Polish, Czech, Croatian, Hungarian names); Extended-A mixes
 # cases, so it is in both sets.
@@ -120,7 +120,7 @@ _NOT_NAME_WORDS = names_lexicon.not_name_words()
 _NEXT_WORD = re.compile(rf"[ \-]([{_UP}][\w'’]+)")
 
 
-class PersonRecognizer(RegexRecognizer):
+class PvPersonRecognizer(PvRegexRecognizer):
     ENTITY = "PERSON"
     FLAGS = 0
     PATTERNS = (

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from classifiers.personal_data.recognizers._special import SpecialCategoryRecognizer
+from classifiers.personal_data.recognizers._special import PvSpecialCategoryRecognizer
 
 
-class PoliticalOpinionRecognizer(SpecialCategoryRecognizer):
+class PvPoliticalOpinionRecognizer(PvSpecialCategoryRecognizer):
     ENTITY = "POLITICAL_OPINION"
     TERMS = (
         r"(?:je vote|j'ai vot[ée]|je voterai|voter pour|vot[ée] pour) (?:\w+ ){0,3}?(?:lfi|rn|ps|lr|eelv|"

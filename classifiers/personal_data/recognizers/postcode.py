@@ -3,10 +3,10 @@ after 'code postal' / 'CP' / 'zip'. A bare five-digit number alone is too common
 
 from __future__ import annotations
 
-from classifiers.personal_data.recognizers._base import RegexRecognizer
+from classifiers.personal_data.recognizers._base import PvRegexRecognizer
 
 
-class PostcodeRecognizer(RegexRecognizer):
+class PvPostcodeRecognizer(PvRegexRecognizer):
     ENTITY = "POSTCODE"
     MIN_DIGITS = 4
     PRECHECK = r"\d{4}"

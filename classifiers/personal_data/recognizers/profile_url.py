@@ -4,14 +4,14 @@ when they are clearly not profiles (share, status, watch...)."""
 
 from __future__ import annotations
 
-from classifiers.personal_data.recognizers._base import RegexRecognizer
+from classifiers.personal_data.recognizers._base import PvRegexRecognizer
 
 _NOT_PROFILES = frozenset({"share", "sharer", "status", "watch", "hashtag", "search", "explore", "groups",
                            "events", "pages", "help", "login", "home", "p", "reel", "posts", "r", "i",
                            "intent", "policies", "privacy", "settings"})
 
 
-class ProfileUrlRecognizer(RegexRecognizer):
+class PvProfileUrlRecognizer(PvRegexRecognizer):
     ENTITY = "PROFILE_URL"
     LOWER = True
     PRECHECK = r"\.com/"

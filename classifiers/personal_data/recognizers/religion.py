@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from classifiers.personal_data.recognizers._special import SpecialCategoryRecognizer
+from classifiers.personal_data.recognizers._special import PvSpecialCategoryRecognizer
 
 
-class ReligionRecognizer(SpecialCategoryRecognizer):
+class PvReligionRecognizer(PvSpecialCategoryRecognizer):
     ENTITY = "RELIGION"
     TERMS = (
         r"musulmane?s?", r"chr[ée]tien(?:ne)?s?", r"catholiques?", r"protestante?s?", r"juive?s?", r"juif",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from classifiers.personal_data.recognizers._special import SpecialCategoryRecognizer
+from classifiers.personal_data.recognizers._special import PvSpecialCategoryRecognizer
 
 
-class SexualOrientationRecognizer(SpecialCategoryRecognizer):
+class PvSexualOrientationRecognizer(PvSpecialCategoryRecognizer):
     ENTITY = "SEXUAL_ORIENTATION"
     TERMS = (
         r"gays?", r"lesbiennes?", r"homosexuel(?:le)?s?", r"bisexuel(?:le)?s?", r"pans[ea]xuel(?:le)?",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from classifiers.personal_data.recognizers._special import SpecialCategoryRecognizer
+from classifiers.personal_data.recognizers._special import PvSpecialCategoryRecognizer
 
 
-class TradeUnionRecognizer(SpecialCategoryRecognizer):
+class PvTradeUnionRecognizer(PvSpecialCategoryRecognizer):
     ENTITY = "TRADE_UNION"
     TERMS = (
         r"syndiqu[ée]e?s?", r"syndicaliste", r"d[ée]l[ée]gu[ée]e? (?:syndical|syndicale|du personnel|cgt|cfdt|fo)",
