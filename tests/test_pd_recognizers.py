@@ -73,9 +73,10 @@ CASES = [
     ("PvFrNirRecognizer", "Bastia 2 92 05 2B 045 012 26", ["2 92 05 2B 045 012 26"]),
     ("PvFrNirRecognizer", "commande 978012312345699", []),  # sex digit 9: not a NIR
     ("PvFrNirRecognizer", "colis 1 78 15 75 123 456 99", []),  # month 15 does not exist, key wrong, a parcel
-    ("PvFrNirRecognizer", "ref 3 84 12 75 123 456 38", ["3 84 12 75 123 456 38"]),  # temporary (3), wrong key
+    ("PvFrNirRecognizer", "voici 3 84 12 75 123 456 38", ["3 84 12 75 123 456 38"]),  # temporary (3), wrong key
+    ("PvFrNirRecognizer", "commande 3 84 12 75 123 456 38", []),  # introduced as an order number, wrong key
     ("PvFrNirRecognizer", "ref 1 24 49 75 123 456 99", []),  # month 49 does not exist, and said to be a reference
-    ("PvFrNirRecognizer", "ref 3 84 12 00 123 456 99", []),  # department 00 does not exist, temporary number
+    ("PvFrNirRecognizer", "voici 3 84 12 00 123 456 99", []),  # department 00 does not exist, temporary number
     ("PvFrNirRecognizer", "commande 29 241 876 532 98 90", []),  # an order number
     ("PvFrNirRecognizer", "facture n° 1 24 49 75 123 456 99", []),
     # no context, fields or key wrong, but a 13-15 digit number starting with the sex digit: masked (typo, dictated)
@@ -102,6 +103,7 @@ CASES = [
     ("PvIpAddressRecognizer", "depuis 203.0.113.42 hier", ["203.0.113.42"]),
     ("PvIpAddressRecognizer", "ip 2001:db8::8a2e:370:7334", ["2001:db8::8a2e:370:7334"]),
     ("PvIpAddressRecognizer", "version 1.2.3 et 999.1.1.1", []),
+    ("PvIpAddressRecognizer", "Note :: voir plus bas, 10:30:45, std::vector", []),
     # addresses and postcodes
     ("PvAddressRecognizer", "j'habite au 12 bis rue de la Paix à Paris", ["12 bis rue de la Paix à Paris"]),
     ("PvAddressRecognizer", "25, avenue du Maréchal Foch", ["25, avenue du Maréchal Foch"]),
@@ -223,10 +225,10 @@ def test_french_phone_scores_at_least_half() -> None:
     ("2 69 05 49 588 157 80", 1.0),  # valid key
     ("1 78 01 2A 123 456 21", 1.0),  # valid key, Corsica
     ("numéro de sécu 2 69 05 49 588 157 81", 0.65),  # wrong key, but said to be a NIR
-    ("ref 2 69 05 49 588 157 81", 0.55),  # wrong key, NIR-shaped: still likely someone's NIR (typo)
-    ("ref 1 78 01 2B 123 456 21", 0.55),  # 2A's key under 2B: wrong
-    ("ref 3 84 12 75 123 456 38", 0.55),  # temporary number (sex 3), valid structure, wrong key
-    ("ref 3 84 12 75 123 456 37", 1.0),  # the same with its right key
+    ("voici 2 69 05 49 588 157 81", 0.55),  # wrong key, NIR-shaped: still likely someone's NIR (typo)
+    ("voici 1 78 01 2B 123 456 21", 0.55),  # 2A's key under 2B: wrong
+    ("voici 3 84 12 75 123 456 38", 0.55),  # temporary number (sex 3), valid structure, wrong key
+    ("voici 3 84 12 75 123 456 37", 1.0),  # the same with its right key
     ("INSEE 1 84 12 75 123 456 00", 0.65),  # wrong key, said to be a NIR
     ("né le 21/08/1980, 1 24 49 75 123 456 99", 0.5),  # month 49 does not exist: a typo, still masked
 ])

@@ -40,7 +40,9 @@ class PvFrNirRecognizer(PvRegexRecognizer):
     CONTEXT_BOOST = 0.0  # context is used in `check`, not as a boost
     PATTERNS = (
         # 13 to 15 characters, optionally spaced, department may be 2A/2B
-        (r"(?<![\w])[1-478] ?\d ?\d ?\d ?\d ?(?:\d ?\d|2 ?[AB]) ?(?:\d ?){5}\d(?: ?\d){0,2}(?![\w])", 0.5),
+        # (also dotted at its fields, as on forms: 1.85.05.75.123.456.73)
+        (r"(?<![\w.])[1-478][ .]?\d ?\d[ .]?\d ?\d[ .]?(?:\d ?\d|2 ?[AB])[ .]?(?:\d[ .]?){5}\d(?:[ .]?\d){0,2}"
+         r"(?![\w]|\.\d)", 0.5),
         # with a context word just before, shorter or oddly grouped numbers count too ('173 2857 4932')
         (r"(?<![\w])[12]\d{1,3}(?:[ .]\d{2,4}){2,5}(?![\w])", 0.0),
     )
@@ -56,7 +58,7 @@ class PvFrNirRecognizer(PvRegexRecognizer):
     def check(self, value: str, text: str, start: int, end: int, score: float) -> float | None:
         if nir_key_valid(value):
             return 1.0
-        compact = re.sub(r"[\s.]", "", value)
+        compact = re.sub(r"[\s.]", "", value)  # dots too: 1.85.05.75.123.456.73
         context = self.has_context(text, start, end)
         if not 11 <= len(compact) <= 15 or (score == 0.0 and not context):
             return None
@@ -64,12 +66,11 @@ class PvFrNirRecognizer(PvRegexRecognizer):
             return 0.65
         # No context, wrong key: a 13-15 digit number with a NIR's structure (sex, month, department) and
         # grouped as a NIR is written is still likely one; other numbers (tables, references) are not.
-        if len(compact) < 13 or score == 0.0:
+        if len(compact) < 13 or score == 0.0 or _OTHER_REFERENCE.search(cue_key(_line_before(text, start))):
             return None
         if nir_structure_ok(compact) and _grouped_like_nir(value):
             return 0.55
-        if (compact[0] in "12" and _dictated(value) and not _inside_longer_run(text, start, end)
-                and not _OTHER_REFERENCE.search(cue_key(_line_before(text, start)))):
+        if compact[0] in "12" and _dictated(value) and not _inside_longer_run(text, start, end):
             return 0.5
         return None
 

@@ -22,6 +22,8 @@ class PvFrPhoneRecognizer(PvRegexRecognizer):
     CONTEXT_BOOST = 0.2
     PATTERNS = (
         (rf"(?<![\w+])0[1-9]{_PAIRS}(?!\d)", 0.75),
+        # service and short-prefix numbers as printed: 0 800 12 34 56, 0 812 34 56 78
+        (r"(?<![\w+])0 [1-9]\d{2} \d{2} \d{2} \d{2}(?!\d)", 0.75),
         (rf"(?<![\w+])(?:\+|00)33{_SEP}(?:\(0\){_SEP})?[1-9]{_PAIRS}(?!\d)", 0.85),
         # the country code in brackets, as on letterheads: (33) 1 20 49 98 13, (+33) 6..., (0033) 6...
         (rf"(?<![\w+])\((?:\+|00)?33\){_SEP}(?:\(0\){_SEP})?[1-9]{_PAIRS}(?!\d)", 0.85),
