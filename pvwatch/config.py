@@ -83,6 +83,7 @@ class ClassifiersConfig(_Section):
     model_path: str = ""  # empty: the model built by `make model` inside classifiers/
     personal_data: bool = True
     pd_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    pd_ner: bool = True
     transformer: TransformerConfig = Field(default_factory=TransformerConfig)
 
 

