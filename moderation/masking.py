@@ -18,7 +18,8 @@ from pvwatch.models import PersonalData
 
 PV_ROLES = frozenset({Role.pv_officer, Role.admin})
 # What an ICSR needs, shown in clear to the PV department.
-PV_CLEAR = frozenset({"EMAIL", "PHONE", "AGE", "HANDLE"})
+# Dates stay: the onset and event dates are ICSR data elements (E2B(R3) E.i.4, E.i.5).
+PV_CLEAR = frozenset({"EMAIL", "PHONE", "AGE", "HANDLE", "DATE"})
 PV_INITIALS = frozenset({"PERSON"})
 
 LABELS = {

@@ -189,7 +189,8 @@ def speed(engine: Any) -> dict[str, float]:
         "pvwatch_regex_only": lambda: regex.detect_many(texts, langs),
     }
     if engine is not None:
-        runs["stock_presidio"] = lambda: [engine.analyze(t, language=lang) for t, lang in zip(texts, langs, strict=True)]
+        runs["stock_presidio"] = lambda: [engine.analyze(t, language=lang)
+                                          for t, lang in zip(texts, langs, strict=True)]
     for fn in runs.values():
         fn()
     best = dict.fromkeys(runs, float("inf"))

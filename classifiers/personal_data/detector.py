@@ -99,29 +99,23 @@ def _date_policy(found: list[PersonalData], threshold: float) -> list[PersonalDa
 
 
 def _merge_names(found: list[PersonalData]) -> list[PersonalData]:
-    """Overlapping PERSON findings (cue rules and NER) become one span, their union: 'Mr. Reed' from the title
-    rule and 'Dan Hale' from NER each find part of a name the other sees whole."""
-    names = sorted((f for f in found if f.type == "PERSON"), key=lambda f: f.start)
+    """Overlapping PERSON findings of the cue rules and NER become one span: their union where NER runs on
+    ('Mathilde' + 'Mathilde de Castelnau'), NER's where the rules took a capitalised word before the name
+    ('Ask Tom Reed' -> 'Tom Reed'). The best score is kept."""
+    names = sorted((f for f in found if f.type == "PERSON"), key=lambda f: (f.start, -f.end))
     merged: list[PersonalData] = []
     for f in names:
         last = merged[-1] if merged else None
-        if last is not None and f.start < last.end:
-            merged[-1] = last.model_copy(update={"end": max(last.end, f.end), "score": max(last.score, f.score)})
-        else:
+        if last is None or f.start >= last.end:
             merged.append(f)
+            continue
+        start = last.start
+        if f.recognizer.startswith("Ner") and not last.recognizer.startswith("Ner") and f.start > last.start \
+                and f.end >= last.end:
+            start = f.start  # NER saw where the name begins
+        merged[-1] = last.model_copy(update={"start": start, "end": max(last.end, f.end),
+                                             "score": max(last.score, f.score)})
     return [f for f in found if f.type != "PERSON"] + merged
-
-
-def _health_from_adverse_event(text: str, analysis: Analysis) -> list[PersonalData]:
-    """A reported reaction in someone the post identifies (the poster, a relative) is health data about them."""
-    ae = analysis.adverse_event
-    if not ae.decision or ae.subject not in AE_HEALTH_SUBJECTS:
-        return []
-    return [
-        PersonalData(type="HEALTH", start=s.start, end=s.end, score=round(max(0.5, min(1.0, ae.score)), 3),
-                     recognizer="AdverseEventHealth", special_category=True)
-        for s in ae.evidence if s.label in ("reaction", "care_setting") and 0 <= s.start < s.end <= len(text)
-    ]
 
 
 def resolve_overlaps(found: list[PersonalData]) -> list[PersonalData]:
@@ -136,3 +130,17 @@ def resolve_overlaps(found: list[PersonalData]) -> list[PersonalData]:
         if not clash:
             kept.append(f)
     return sorted(kept, key=lambda f: (f.start, f.end))
+
+
+def _health_from_adverse_event(text: str, analysis: Analysis) -> list[PersonalData]:
+    """A reported reaction in someone the post identifies (the poster, a relative) is health data about them."""
+    ae = analysis.adverse_event
+    if not ae.decision or ae.subject not in AE_HEALTH_SUBJECTS:
+        return []
+    return [
+        PersonalData(type="HEALTH", start=s.start, end=s.end, score=round(max(0.5, min(1.0, ae.score)), 3),
+                     recognizer="AdverseEventHealth", special_category=True)
+        for s in ae.evidence if s.label in ("reaction", "care_setting") and 0 <= s.start < s.end <= len(text)
+    ]
+
+

@@ -40,6 +40,8 @@ _KEEP = ("tok2vec", "ner")
 _INNER_CAPITAL = re.compile(r"[\w,;:)\"'’] +[A-ZÀ-ÖØ-Þ]|[A-ZÀ-ÖØ-Þ]{3,}")
 LEXICONS = Path(__file__).resolve().parents[1] / "lexicons"
 _MIN_LEN = 2
+_LEADING_TITLE = re.compile(r"(?i:dr|pr|docteur|professeur|mr|mrs|ms|mme|mlle|m|monsieur|madame|mademoiselle)"
+                            r"(?:\. ?| )")
 
 
 class NerUnavailableError(PvwatchError):
@@ -110,6 +112,10 @@ def _entity(ent: Any, text: str, common: frozenset[str] | Any) -> Entity | None:
     start, value = ent.start_char, ent.text.split("\n", 1)[0]  # an entity does not run across lines
     # spaCy often takes a trailing comma/colon or a leading article into the span
     value = value.rstrip(",.;:!?)\"'’ \t")
+    if kind == "PERSON":  # the title is not the name ('Dr Martin' -> 'Martin'), as annotators mark it
+        title = _LEADING_TITLE.match(value)
+        if title is not None:
+            start, value = start + title.end(), value[title.end():]
     end = start + len(value)
     if len(value) < _MIN_LEN or not any(c.isupper() for c in value) or fold(value) in _not_entities():
         return None

@@ -16,8 +16,8 @@ from classifiers.personal_data.recognizers.fr_nir import PvFrNirRecognizer
 from classifiers.personal_data.recognizers.fr_phone import PvFrPhoneRecognizer
 from classifiers.personal_data.recognizers.handle import PvHandleRecognizer
 from classifiers.personal_data.recognizers.health import PvHealthRecognizer
-from classifiers.personal_data.recognizers.id_number import PvIdNumberRecognizer
 from classifiers.personal_data.recognizers.iban import PvIbanRecognizer
+from classifiers.personal_data.recognizers.id_number import PvIdNumberRecognizer
 from classifiers.personal_data.recognizers.intl_phone import PvIntlPhoneRecognizer
 from classifiers.personal_data.recognizers.ip_address import PvIpAddressRecognizer
 from classifiers.personal_data.recognizers.person import PvPersonRecognizer

@@ -18,6 +18,10 @@ class PvAgeRecognizer(PvRegexRecognizer):
          r"| ?(?:mg|ml|kg|lbs?|min|hours?|days?|weeks?|months?|pills?|times?|x|am|pm|h)\b)", 0.75),
         (r"\b(1[01]\d|\d{1,2}) ?(?:y/?o|yo|yrs? old|years? old|-year-old|-years-old|year old)\b", 0.85),
         (r"\b(?:ages?|âge|age) ?:? ?(1[01]\d|\d{1,2})\b", 0.7),
+        # 'I just turned 64', "I'll turn 65", 'at the age of 61', 'when he was 65.'
+        (r"\b(?:turned|turn|turning|age of|at age|fête ses|fete ses|va avoir|vient d'avoir) (1[01]\d|\d{1,2})\b"
+         r"(?![.,]\d| ?%| ?(?:mg|ml|kg|min|hours?|days?|weeks?|months?|pills?|times?|am|pm|h)\b)", 0.75),
+        (r"\b(?:he|she|i|they) was (1[01]\d|\d{1,2})(?= ?[.!,;]|$)", 0.6),
     )
     GROUP = 1
 

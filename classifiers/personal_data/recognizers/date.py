@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from classifiers.personal_data.recognizers._base import PvRegexRecognizer, fold
-from classifiers.personal_data.recognizers._special import SUBJECT_RX, sentence_bounds
+from classifiers.personal_data.recognizers._special import sentence_bounds
 from classifiers.personal_data.recognizers.date_of_birth import _MONTHS, _NUM_WORDS
 
 _DAY_MONTH = r"(?:\d{1,2}(?:er|st|nd|rd|th)?|premier|(?:" + _NUM_WORDS + r"))"
@@ -31,6 +31,11 @@ EVENT_CUES = ("ne le", "nee le", "naissance", "admis", "admission", "hospitalis"
               "date d", "born", "admitted", "discharged", "died", "death", "visit", "appointment", "surgery",
               "since", "diagnosed", "started", "stopped", "took", "flew", "moved", "married")
 _CUE_CHARS = 30
+# The poster or a relative (not il/elle/he/she: 'est-il remboursé en 2024' is about nobody).
+_SUBJECT = re.compile(
+    r"(?<![\w])(?:je|j'|j’|moi|mon|ma|mes|m'|m’|nous|notre|nos|i|i'm|i’m|im|i've|my|me|we|our|fille|fils|femme"
+    r"|mari|mère|mere|père|pere|sœur|soeur|frère|frere|enfant|bébé|bebe|daughter|son|wife|husband|mother|mom"
+    r"|mum|father|dad|sister|brother|baby|child|patient|patiente)(?![\w])", re.IGNORECASE)
 _YEAR_CUE = re.compile(r"(?:\b(?:en|depuis|de|des|datant de|in|since|during|of|from|year|annee|ete|hiver"
                        r"|printemps|automne|summer|winter|spring|autumn)\s*)\Z")
 
@@ -69,7 +74,7 @@ class PvDateRecognizer(PvRegexRecognizer):
         if value[0].isdigit() and not _plausible(value):
             return None
         left, right = sentence_bounds(text, start, end)
-        if any(c in before for c in EVENT_CUES) or SUBJECT_RX.search(text, left, right):
+        if any(c in before for c in EVENT_CUES) or _SUBJECT.search(text, left, right):
             return score + 0.15
         return score
 

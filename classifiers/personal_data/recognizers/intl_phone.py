@@ -46,8 +46,8 @@ class PvIntlPhoneRecognizer(PvRegexRecognizer):
         (r"(?<![\w+])0[1-9]\d{2,4} ?\d{3} ?\d{3,4}(?!\d)" + _EXT, 0.3),
         # anything else phone-like, including a bare 10-11 digit run: only with context
         # (not the first groups of a longer run of numbers: a table row, a NIR read out in groups)
-        (r"(?<![\w+.\-/)])(?<!\d[ .\-])(?:\(?\d{2,4}\)?(?:[ .\-]\d{2,4}){1,4}|\(?\d{3}\)?[ .\-]\d{7}|\d{10,11})(?![\d/]|[ .\-]\d)"
-         + _EXT, 0.15),
+        (r"(?<![\w+.\-/)])(?<!\d[ .\-])(?:\(?\d{2,4}\)?(?:[ .\-]\d{2,4}){1,4}|\(?\d{3}\)?[ .\-]\d{7}|\d{10,11})"
+         r"(?![\d/]|[ .\-]\d)" + _EXT, 0.15),
     )
 
     def check(self, value: str, text: str, start: int, end: int, score: float) -> float | None:
