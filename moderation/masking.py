@@ -19,7 +19,7 @@ from pvwatch.models import PersonalData
 PV_ROLES = frozenset({Role.pv_officer, Role.admin})
 # What an ICSR needs, shown in clear to the PV department.
 # Dates stay: the onset and event dates are ICSR data elements (E2B(R3) E.i.4, E.i.5).
-PV_CLEAR = frozenset({"EMAIL", "PHONE", "AGE", "HANDLE", "DATE"})
+PV_CLEAR = frozenset({"EMAIL", "PHONE", "AGE", "HANDLE", "DATE", "TITLE"})
 PV_INITIALS = frozenset({"PERSON"})
 
 LABELS = {
@@ -63,6 +63,10 @@ _KEEP_WORDS = frozenset({
 })
 
 
+_TITLES = frozenset({"dr", "docteur", "doctor", "pr", "professeur", "prof", "mr", "mrs", "ms", "miss", "m", "mme",
+                     "mlle", "monsieur", "madame", "mademoiselle"})
+
+
 def _merged(findings: Sequence[PersonalData], n: int) -> list[tuple[int, int, str, bool]]:
     """Sorted, non-overlapping (start, end, type, special) spans; the wider/first type wins on overlap."""
     spans = sorted(
@@ -97,6 +101,10 @@ def redact_for_role(text: str, findings: Sequence[PersonalData], role: Role) -> 
             parts.append(value)
         elif pv and pd_type in PV_INITIALS:
             parts.append(initials(value))
+        elif pd_type == "PERSON" and " " in value and value.split(" ", 1)[0].rstrip(".").lower() in _TITLES:
+            # 'Dr Martin' -> 'Dr [NAME]': the title is not identifying, and tells the reader who spoke
+            title = value.split(" ", 1)[0]
+            parts.append(title + " " + mask_label(pd_type))
         else:
             parts.append(mask_label(pd_type))
         pos = end

@@ -56,12 +56,12 @@ PHONE_ROWS: list[Row] = [
 ]
 
 PERSON_ROWS: list[Row] = [
-    # the title is not part of the name (both gold corpora mark it apart)
-    ("en", "I spoke to Mr. Reed yesterday", "PERSON", "Reed"),
+    # the name takes its title (redaction keeps it readable for PV: 'Mr. R.')
+    ("en", "I spoke to Mr. Reed yesterday", "PERSON", "Mr. Reed"),
     ("en", "Ask Tom Reed about it", "PERSON", "Tom Reed"),
     ("en", "Ask Dan Hale about it", "PERSON", "Dan Hale"),
     ("fr", "J'ai vu Mathilde de Castelnau à la pharmacie", "PERSON", "Mathilde de Castelnau"),
-    ("fr", "Mme Hélène du Plessis a appelé", "PERSON", "Hélène du Plessis"),
+    ("fr", "Mme Hélène du Plessis a appelé", "PERSON", "Mme Hélène du Plessis"),
     ("fr", "rendez-vous avec Louis Le Gall demain", "PERSON", "Louis Le Gall"),
 ]
 

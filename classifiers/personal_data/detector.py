@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from presidio_analyzer import RecognizerResult
@@ -68,7 +69,7 @@ class PersonalDataDetector:
         found += [PersonalData(type=e.type, start=e.start, end=e.end, score=e.score, recognizer=f"Ner{e.label}",
                                special_category=False) for e in ents]
         found = _date_policy([f for f in found if f.score >= self.threshold or f.type == "DATE"], self.threshold)
-        return resolve_overlaps(_merge_names(found))
+        return resolve_overlaps(_with_titles(text, _merge_names(found)))
 
     def annotate(self, text: str, analysis: Analysis) -> Analysis:
         """A copy of `analysis` with personal_data and gdpr_categories filled."""
@@ -94,6 +95,23 @@ def _date_policy(found: list[PersonalData], threshold: float) -> list[PersonalDa
             if not about_someone:
                 continue
             f = f.model_copy(update={"score": threshold})
+        out.append(f)
+    return out
+
+
+_TITLE_BEFORE = re.compile(r"(?:^|(?<=[\s(>]))(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Pr|M|Mme|Mlle|Monsieur|Madame|Mademoiselle"
+                           r"|Docteur|Professeur|Sir|Lady|Lord)\.? ?\Z")
+
+
+def _with_titles(text: str, found: list[PersonalData]) -> list[PersonalData]:
+    """A name takes the honorific just before it ('Mr. Reed', 'Mme Hélène du Plessis', 'Dr Martin'): the title
+    tells the sex or the profession, and redaction keeps it readable for PV ('Dr J. M.')."""
+    out = []
+    for f in found:
+        if f.type == "PERSON":
+            m = _TITLE_BEFORE.search(text, max(0, f.start - 14), f.start)
+            if m is not None and m.end() == f.start:
+                f = f.model_copy(update={"start": m.start()})
         out.append(f)
     return out
 

@@ -112,10 +112,10 @@ def _entity(ent: Any, text: str, common: frozenset[str] | Any) -> Entity | None:
     start, value = ent.start_char, ent.text.split("\n", 1)[0]  # an entity does not run across lines
     # spaCy often takes a trailing comma/colon or a leading article into the span
     value = value.rstrip(",.;:!?)\"'’ \t")
-    if kind == "PERSON":  # the title is not the name ('Dr Martin' -> 'Martin'), as annotators mark it
+    if kind == "PERSON":  # a title alone is no name ('Dr', 'Mme')
         title = _LEADING_TITLE.match(value)
-        if title is not None:
-            start, value = start + title.end(), value[title.end():]
+        if title is not None and title.end() >= len(value.rstrip(". ")):
+            return None
     end = start + len(value)
     if len(value) < _MIN_LEN or not any(c.isupper() for c in value) or fold(value) in _not_entities():
         return None

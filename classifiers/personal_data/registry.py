@@ -7,10 +7,12 @@ from presidio_analyzer import RecognizerRegistry
 from classifiers.personal_data.recognizers._base import PvRegexRecognizer
 from classifiers.personal_data.recognizers.address import PvAddressRecognizer
 from classifiers.personal_data.recognizers.age import PvAgeRecognizer
+from classifiers.personal_data.recognizers.country import PvCountryRecognizer
 from classifiers.personal_data.recognizers.credit_card import PvCreditCardRecognizer
 from classifiers.personal_data.recognizers.date import PvDateRecognizer
 from classifiers.personal_data.recognizers.date_of_birth import PvDateOfBirthRecognizer
 from classifiers.personal_data.recognizers.email import PvEmailRecognizer
+from classifiers.personal_data.recognizers.employer import PvEmployerRecognizer
 from classifiers.personal_data.recognizers.ethnicity import PvEthnicityRecognizer
 from classifiers.personal_data.recognizers.fr_nir import PvFrNirRecognizer
 from classifiers.personal_data.recognizers.fr_phone import PvFrPhoneRecognizer
@@ -21,6 +23,7 @@ from classifiers.personal_data.recognizers.id_number import PvIdNumberRecognizer
 from classifiers.personal_data.recognizers.intl_phone import PvIntlPhoneRecognizer
 from classifiers.personal_data.recognizers.ip_address import PvIpAddressRecognizer
 from classifiers.personal_data.recognizers.person import PvPersonRecognizer
+from classifiers.personal_data.recognizers.place import PvPlaceRecognizer
 from classifiers.personal_data.recognizers.political_opinion import PvPoliticalOpinionRecognizer
 from classifiers.personal_data.recognizers.postcode import PvPostcodeRecognizer
 from classifiers.personal_data.recognizers.profile_url import PvProfileUrlRecognizer
@@ -34,7 +37,8 @@ RECOGNIZERS: tuple[type[PvRegexRecognizer], ...] = (
     PvEmailRecognizer, PvFrPhoneRecognizer, PvIntlPhoneRecognizer, PvFrNirRecognizer, PvIbanRecognizer,
     PvCreditCardRecognizer, PvIpAddressRecognizer, PvAddressRecognizer, PvPostcodeRecognizer, PvDateOfBirthRecognizer,
     PvAgeRecognizer, PvHandleRecognizer, PvProfileUrlRecognizer, PvPersonRecognizer, PvDateRecognizer,
-    PvUrlRecognizer, PvUsSsnRecognizer, PvIdNumberRecognizer,
+    PvUrlRecognizer, PvUsSsnRecognizer, PvIdNumberRecognizer, PvCountryRecognizer,
+    PvPlaceRecognizer, PvEmployerRecognizer,
     PvHealthRecognizer, PvReligionRecognizer, PvEthnicityRecognizer, PvSexualOrientationRecognizer,
     PvPoliticalOpinionRecognizer, PvTradeUnionRecognizer,
 )
@@ -44,7 +48,7 @@ SPECIAL_CATEGORIES = frozenset({"HEALTH", "RELIGION", "ETHNICITY", "SEXUAL_ORIEN
 
 # Finding type -> GDPR category shown on the post's flag.
 CATEGORY_OF = {
-    "PERSON": "identity", "AGE": "identity", "DATE_OF_BIRTH": "identity", "DATE": "identity",
+    "PERSON": "identity", "AGE": "identity", "DATE_OF_BIRTH": "identity", "DATE": "identity", "TITLE": "identity",
     "ORGANIZATION": "identity", "NRP": "identity", "LOCATION": "location", "URL": "online_identifier",
     "US_SSN": "national_id", "ID_NUMBER": "national_id",
     "EMAIL": "contact", "PHONE": "contact", "ADDRESS": "location", "POSTCODE": "location",

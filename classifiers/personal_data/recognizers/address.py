@@ -29,14 +29,15 @@ _APT = r"(?:,? ?(?:apt|appt|app|apartment|suite|ste|bât|bat|étage|etage)\.? ?\
 _UNIT = r"(?:apt|appt|apartment|suite|unit|box|psc|bât|bat|bâtiment|batiment|escalier|étage|etage)\.?"
 # What may follow a street on the same line: FR postcode + town, US town + state + ZIP, UK town + postcode.
 _TAIL = re.compile(
-    rf",? ?(?:\d{{5}} {_CAP}(?:[ \-]{_CAP}|[ \-](?:sur|sous|lès|les|en|le|la|de|du|des|aux|d'|l')){{0,5}}"
-    rf"(?:[ \-]{_CAP})?(?: cedex(?: \d{{1,2}})?)?"
+    rf",? ?(?:\d{{5}}(?: {_CAP}(?:[ \-]{_CAP}|[ \-](?:sur|sous|lès|les|en|le|la|de|du|des|aux|d'|l')){{0,5}}"
+    rf"(?:[ \-]{_CAP})?(?: cedex(?: \d{{1,2}})?)?)?"
     rf"|(?:{_CAP} ?){{1,3}}, [A-Z]{{2}} \d{{5}}(?:-\d{{4}})?"
-    rf"|(?:{_CAP} ){{1,2}}[A-Z]{{1,2}}\d[A-Z\d]? ?\d[A-Z]{{2}})(?![\w])")
+    rf"|(?:{_CAP} ){{1,2}}[A-Z]{{1,2}}\d[A-Z\d]? ?\d[A-Z]{{2}}"
+    rf"|{_CAP}(?: {_CAP})?(?=[ \t]*(?:\n|$)))(?![\w])")
 # Lines of a postal block under a street line (a quote marker like '>' may start them).
 _BLOCK_LINE = re.compile(
     rf"\n[ \t>?]*(?:(?i:{_UNIT}) ?[\w\-]{{1,6}}(?:,? (?i:box) \d{{1,6}})?"
-    rf"|(?:[A-Z]{{3}} )?[A-Z]{{2}} \d{{5}}"
+    rf"|(?:[A-Z]{{3}} )?[A-Z]{{2}} \d{{5}}|\d{{3,6}}(?:[ \-]\d{{2,4}})?"
     rf"|{_CAP}(?:[ \-]{_CAP}){{0,3}},?(?: [A-Z]{{2}})?(?: \d{{3,6}}(?:[ \-]\d{{2,4}})?)?)[ \t]*(?=\n|$)")
 
 
