@@ -11,7 +11,8 @@ _CUES = ("work for", "works for", "worked for", "working for", "work at", "works
          "travaille chez", "travaille pour", "travaillais chez", "bosse chez", "employé chez", "employée chez",
          "salarié de", "salariée de", "salarié chez", "salariée chez", "stagiaire chez", "étudiant à",
          "étudiante à")
-_NAME = r"((?:[A-ZÀ-ÖØ-Þ][\w&'’.\-]*)(?:,? (?:[A-ZÀ-ÖØ-Þ][\w&'’.\-]*|and|&|et|de|du|des)){0,4})"
+_CAPWORD = r"[A-ZÀ-ÖØ-Þ][\w&'’\-]*(?:\.(?=\w))?"
+_NAME = rf"({_CAPWORD}(?:(?:,? (?:and|&|et|de|du|des))? {_CAPWORD}){{0,4}})"
 
 
 class PvEmployerRecognizer(PvRegexRecognizer):
@@ -20,5 +21,3 @@ class PvEmployerRecognizer(PvRegexRecognizer):
     GROUP = 1
     PATTERNS = ((rf"(?<![\w])(?i:{factor_alternatives(_CUES)}) (?:the |la |le |l')?{_NAME}", 0.6),)
 
-    def check(self, value: str, text: str, start: int, end: int, score: float) -> float | None:
-        return None if value.split()[-1] in ("and", "&", "et", "de", "du", "des") else score
