@@ -205,6 +205,16 @@ def speed(engine: Any) -> dict[str, float]:
     return {f"{k}_posts_per_s": round(len(texts) / v, 1) for k, v in best.items()}
 
 
+def peer_rows() -> dict[str, float]:
+    """Exact spans on our rows derived from peers' test tables (tests/test_pd_peer_rows.py)."""
+    from classifiers.personal_data import PersonalDataDetector
+    from tests.test_pd_peer_rows import ROWS, exact
+
+    det = PersonalDataDetector()
+    ok = sum(exact(det, lang, text, kind, span) for lang, text, kind, span in ROWS)
+    return {"rows": len(ROWS), "exact": ok, "exact_pct": round(100 * ok / len(ROWS), 1)}
+
+
 def ids_on_tweets(data: Path) -> dict[str, dict[str, int]] | None:
     """Checksummed-id findings (NIR, IBAN, card) on SMM4H tweets, which are not expected to hold any: a precision
     check on posts that guided no rule. Every hit is printed for a human to judge."""
@@ -240,10 +250,12 @@ def main() -> None:
     data = Path(args.data)
     if not data.is_dir():
         sys.exit(f"{data} not found: pass --data PATH to the pii corpus folder")
+    report_rows = peer_rows()
+    print("peer-derived rows, exact spans:", json.dumps(report_rows), "\n")
     corpora = {"fr (EDS-Pseudo)": (load_fr(data / "eds_pseudo_fr_dev.jsonl"), "fr", FR_TYPES),
                "en (presidio-research)": (load_en(data / "presidio_synth_en_dev.json"), "en", EN_TYPES)}
     engine = None if args.no_stock else stock_engine()
-    report: dict[str, Any] = {}
+    report: dict[str, Any] = {"peer_rows": report_rows}
     for name, (docs, lang, types) in corpora.items():
         texts = [t for t, _ in docs]
         runs: dict[str, Any] = {}

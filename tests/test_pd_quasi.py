@@ -19,6 +19,10 @@ CASES = [
     ("PvDateRecognizer", "Le webinaire aura lieu le 12 mars 2025.", []),  # about nobody: below the threshold
     ("PvDateRecognizer", "dose de 12.5 mg pour ma fille", []),  # not a date
     ("PvDateRecognizer", "il y a 2000 patients en 2024", []),
+    ("PvDateRecognizer", "When: 2011-05-02 14:20:11\nWhere: the clinic", ["2011-05-02 14:20:11"]),
+    ("PvPostcodeRecognizer", "ZIP: 4821 KL", ["4821 KL"]),
+    ("PvPostcodeRecognizer", "my zip code is 2860-117", ["2860-117"]),
+    ("PvPostcodeRecognizer", "je prends 1000 mg", []),
     # URLs
     ("PvUrlRecognizer", "mon site: https://www.atelier-de-zoe.fr/boutique.", ["https://www.atelier-de-zoe.fr/boutique"]),
     ("PvUrlRecognizer", "voir lesrecettesdemamie.blog/tarte", ["lesrecettesdemamie.blog/tarte"]),

@@ -29,7 +29,7 @@ EVENT_CUES = ("ne le", "nee le", "naissance", "admis", "admission", "hospitalis"
               "visite", "rendez-vous", "rdv", "vu le", "vue le", "examen", "realise", "effectue", "bilan",
               "suivi", "depuis", "debut", "commence", "arrete", "pris", "vaccin", "accouch", "greffe",
               "date d", "born", "admitted", "discharged", "died", "death", "visit", "appointment", "surgery",
-              "since", "diagnosed", "started", "stopped", "took", "flew", "moved", "married")
+              "since", "diagnosed", "started", "stopped", "took", "flew", "moved", "married", "when", "quand")
 _CUE_CHARS = 30
 # The poster or a relative (not il/elle/he/she: 'est-il remboursé en 2024' is about nobody).
 _SUBJECT = re.compile(

@@ -15,7 +15,8 @@ class PvPostcodeRecognizer(PvRegexRecognizer):
     MERGE = True
     PATTERNS = (
         (r"(?<![\w,.])(?:0[1-9]|[1-8]\d|9[0-8]|2[AB])\d{3}(?= [A-ZÉÈ][A-Za-zÀ-ÿ\-']{2,})", 0.6),
-        (r"(?<![\w,.])\d{4,5}(?:-\d{3,4})?(?![\w,.]\d)", 0.1),
+        # after 'zip'/'code postal': any country's layout ('7412 SL', '394 13', '3610-114', '75534-030')
+        (r"(?<![\w,.])\d{3,5}(?:[ \-]\d{2,4})?(?: [A-Z]{2}(?![\w]))?(?![\w,.]\d)", 0.1),
     )
     FLAGS = 0
 
