@@ -38,8 +38,8 @@ LABELS = {
 }
 SCORES = {"PERSON": 0.6, "LOCATION": 0.55, "ORGANIZATION": 0.55, "NRP": 0.55}
 _KEEP = ("tok2vec", "ner")
-# A capital letter after a word, a comma or a bracket: a name inside a sentence.
-_INNER_CAPITAL = re.compile(r"[\w,;:)\"'’] +[A-ZÀ-ÖØ-Þ]|[A-ZÀ-ÖØ-Þ]{3,}")
+# A capitalised word after a word, a comma or a bracket (a name inside a sentence), or an all-caps word.
+_INNER_CAPITAL = re.compile(r"(?<=[\w,;:)\"'’] )[A-ZÀ-ÖØ-Þ][\wÀ-ÿ'’\-]*|[A-ZÀ-ÖØ-Þ]{3,}[\w\-]*")
 LEXICONS = Path(__file__).resolve().parents[1] / "lexicons"
 _MIN_LEN = 2
 _LEADING_TITLE = re.compile(r"(?i:dr|pr|docteur|professeur|mr|mrs|ms|mme|mlle|m|monsieur|madame|mademoiselle)"
@@ -73,7 +73,10 @@ def _not_entities() -> frozenset[str]:
 
 
 def needs_ner(text: str) -> bool:
-    return _INNER_CAPITAL.search(text) is not None
+    """A capitalised word inside a sentence that is not a drug or reaction name ('Levothyrox' alone is no
+    reason to run the model): most social posts have none, and the model would find nothing there."""
+    skip = _not_entities()
+    return any(fold(m.group()) not in skip for m in _INNER_CAPITAL.finditer(text))
 
 
 class NerTier:
