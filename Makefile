@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 MODEL := classifiers/models/default/model.json
 
-.PHONY: demo test check lint typecheck unit system model bench clean
+.PHONY: demo test check lint typecheck unit system model bench clean i18n i18n-extract
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -27,7 +27,19 @@ system:
 model: $(STAMP)
 	$(BIN)/python -m classifiers.build_model
 
-demo: $(STAMP)
+# UI translations (Babel/gettext): `i18n-extract` refreshes the template and merges new strings into each .po
+# (to translate; tests/test_ui_i18n.py fails on any left empty); `i18n` compiles the .mo files the UI loads.
+LOCALE := moderation/web/locale
+i18n-extract: $(STAMP)
+	$(BIN)/pybabel extract -F moderation/web/babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 --no-location \
+		--sort-output --omit-header -o $(LOCALE)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages --no-fuzzy-matching \
+		--width 120
+
+i18n: $(STAMP)
+	$(BIN)/pybabel compile -d $(LOCALE) -D messages --statistics
+
+demo: $(STAMP) i18n
 	$(BIN)/pvwatch demo
 
 lint: $(STAMP)
@@ -38,10 +50,10 @@ typecheck: $(STAMP)
 
 check: lint typecheck
 
-unit: $(STAMP)
+unit: $(STAMP) i18n
 	$(BIN)/pytest -q
 
-test: $(STAMP) system check
+test: $(STAMP) system check i18n
 	$(BIN)/pytest -q
 
 bench: $(STAMP)

@@ -9,8 +9,9 @@ from pathlib import Path
 import typer
 
 from alerts.config import AlertsConfig
+from pvwatch.cli.options import command_group
 
-alerts_app = typer.Typer(help="Alert deliveries: status, channel test, retry.", no_args_is_help=True)
+alerts_app = command_group("Alert deliveries: status, channel test, retry.")
 
 
 def _ts(value: float | None) -> str:

@@ -1,4 +1,4 @@
-"""`pvwatch` subcommands owned by moderation/: queue (the terminal view), user add, audit verify, and `case`
+"""`pvwatch` subcommands owned by moderation/: queue (the terminal view), user add, audit verify, token, and `case`
 (moderation/cases/cli.py).
 
 `pvwatch serve` is in pvwatch.app.serve: the served UI also mounts the collectors' webhook."""
@@ -10,10 +10,12 @@ from pathlib import Path
 
 import typer
 
+from pvwatch.cli.options import command_group
 from pvwatch.errors import PvwatchError
 
-user_app = typer.Typer(help="Reviewer accounts of the review UI.", no_args_is_help=True)
-audit_app = typer.Typer(help="The append-only, hash-chained audit trail.", no_args_is_help=True)
+user_app = command_group("Reviewer accounts of the review UI.")
+audit_app = command_group("The append-only, hash-chained audit trail.")
+token_app = command_group("API tokens of the integration API (/api/v1), one per client.")
 
 
 def register(app: typer.Typer) -> None:
@@ -90,8 +92,57 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
         typer.echo(f"ok: {message}")
 
+    @token_app.command("create")
+    @handle_errors
+    def token_create(
+        client: str = typer.Argument(..., help="Who uses it, e.g. chatbot-site-fr."),
+        scope: list[str] = typer.Option(..., "--scope", help="classify and/or ingest (repeat the option)."),
+        config: Path = ConfigOpt,
+    ) -> None:
+        """Create a token; it is printed once (only its hash is stored)."""
+        from moderation.api.tokens import create_token, parse_scopes
+        from pvwatch.config import load_config
+        from pvwatch.storage import open_store
+
+        scopes = parse_scopes(scope)
+        cfg = load_config(config)
+        with open_store(cfg) as store:
+            token_id, token = create_token(store, client, scopes, actor=f"cli:{os.environ.get('USER', 'unknown')}")
+        typer.echo(f"token {token_id} for {client} ({', '.join(sorted(scopes))}); store it now, it is not shown again:")
+        typer.echo(token)
+
+    @token_app.command("revoke")
+    @handle_errors
+    def token_revoke(token_id: str = typer.Argument(..., help="The id shown by `token list`."),
+                     config: Path = ConfigOpt) -> None:
+        """Revoke a token at once (the next request with it gets 401)."""
+        from moderation.api.tokens import revoke_token
+        from pvwatch.config import load_config
+        from pvwatch.storage import open_store
+
+        cfg = load_config(config)
+        with open_store(cfg) as store:
+            revoke_token(store, token_id, actor=f"cli:{os.environ.get('USER', 'unknown')}")
+        typer.echo(f"token {token_id} revoked")
+
+    @token_app.command("list")
+    @handle_errors
+    def token_list(config: Path = ConfigOpt) -> None:
+        """Tokens with their client, scopes and state (never the secret)."""
+        from moderation.api.tokens import list_tokens
+        from pvwatch.config import load_config
+        from pvwatch.storage import open_store
+
+        cfg = load_config(config)
+        with open_store(cfg) as store:
+            for t in list_tokens(store):
+                state = f"revoked {t['revoked_at']}" if t.get("revoked_at") else "active"
+                scopes = ",".join(t["scopes"])  # type: ignore[arg-type]
+                typer.echo(f"{t['id']}\t{t['client']}\t{scopes}\t{state}\tcreated {t['created_at']}")
+
     app.add_typer(user_app, name="user")
     app.add_typer(audit_app, name="audit")
+    app.add_typer(token_app, name="token")
     from moderation.cases.cli import register as cases_cli
 
     cases_cli(app)

@@ -35,7 +35,19 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "manage_cases": _PV,
     "export_cases": _PV,
     "view_audit": frozenset({Role.compliance_officer, Role.admin}),
+    "view_sources": _ALL,
+    "manage_users": frozenset({Role.admin}),
+    "manage_tokens": frozenset({Role.admin}),
 }
+
+
+class RoleDenied(PermissionDenied):
+    """A role lacks a permission; carries both so the UI can say it in the reader's language."""
+
+    def __init__(self, role: str, permission: str, allowed_roles: list[str]) -> None:
+        self.role, self.permission, self.allowed_roles = role, permission, allowed_roles
+        super().__init__(f"role {role!r} may not {permission.replace('_', ' ')}; "
+                         f"this needs one of: {', '.join(allowed_roles)}")
 
 
 def parse_role(value: str) -> Role:
@@ -55,5 +67,4 @@ def allowed(role: Role, permission: str) -> bool:
 def require(role: Role, permission: str) -> None:
     """Raise PermissionDenied naming the roles that may do it."""
     if not allowed(role, permission):
-        who = ", ".join(sorted(r.value for r in PERMISSIONS[permission]))
-        raise PermissionDenied(f"role {role!r} may not {permission.replace('_', ' ')}; this needs one of: {who}")
+        raise RoleDenied(role, permission, sorted(r.value for r in PERMISSIONS[permission]))

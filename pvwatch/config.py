@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from pvwatch.errors import ConfigError
 from pvwatch.models import DayZeroRule
@@ -127,6 +127,25 @@ class UIConfig(_Section):
     port: int = Field(default=8765, ge=1, le=65535)
     base_url: str = "http://127.0.0.1:8765"
     session_secret_env: str = "PVWATCH_SESSION_SECRET"  # noqa: S105 - the variable's name, not a secret
+    timezone: str = "Europe/Paris"  # IANA zone every date in the UI is shown in (with its abbreviation)
+    language: Literal["fr", "en"] = "fr"  # when neither the user's preference nor the browser says
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r}; use an IANA name such as \"Europe/Paris\" or \"UTC\"") from None
+        return v
+
+
+class ApiConfig(_Section):
+    enabled: bool = True  # POST /api/v1/classify and /api/v1/posts on the review UI's server
+    rate_per_minute: int = Field(default=600, ge=1, le=1_000_000)  # per token, per UI worker
+    burst: int = Field(default=60, ge=1, le=100_000)  # requests a token may send at once before the rate applies
 
 
 class PipelineConfig(_Section):
@@ -145,6 +164,7 @@ class Config(_Section):
     meddra: MeddraConfig = Field(default_factory=MeddraConfig)
     alerts: dict[str, Any] = Field(default_factory=dict)  # owned by alerts/ (alerts.config.AlertsConfig)
     ui: UIConfig = Field(default_factory=UIConfig)
+    api: ApiConfig = Field(default_factory=ApiConfig)
     pipeline: PipelineConfig = Field(default_factory=PipelineConfig)
     base_dir: Path = Field(default=Path("."), exclude=True)
     _sections: dict[str, BaseModel] = PrivateAttr(default_factory=dict)
@@ -213,9 +233,12 @@ def parse_config(data: dict[str, Any], base_dir: Path | None = None) -> Config:
 def load_config(path: str | Path) -> Config:
     p = Path(path)
     if not p.exists():
-        raise ConfigError(str(p), "file not found", "run `pvwatch init` to write a commented config.toml")
+        raise ConfigError("", "file not found", f"run `pvwatch init {p}` to write a commented config", file=str(p))
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(str(p), f"not valid TOML ({exc})", "fix the syntax at the position given") from None
-    return parse_config(data, base_dir=p.resolve().parent)
+        raise ConfigError("", f"not valid TOML ({exc})", "fix the syntax at the position given", file=str(p)) from None
+    try:
+        return parse_config(data, base_dir=p.resolve().parent)
+    except ConfigError as exc:  # name the file that was read, once
+        raise ConfigError(exc.key, exc.problem, exc.fix, file=str(p)) from None

@@ -10,11 +10,14 @@ class PvwatchError(Exception):
 class ConfigError(PvwatchError):
     """config.toml is missing, unreadable or invalid. Exit code 2."""
 
-    def __init__(self, key: str, problem: str, fix: str) -> None:
+    def __init__(self, key: str, problem: str, fix: str, file: str = "config.toml") -> None:
         self.key = key
         self.problem = problem
         self.fix = fix
-        super().__init__(f"config.toml: {key}: {problem}. Fix: {fix}")
+        self.file = file
+        # one prefix: the file, then the key when the problem is inside it ("x/config.toml: ui.port: ...")
+        where = f"{file}: {key}" if key else file
+        super().__init__(f"{where}: {problem}. Fix: {fix}")
 
 
 class StorageError(PvwatchError):

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs outside Python, idempotently:
 #   - Debian's chromium (Playwright drives it headless; no browser download)
+#   - node + npm (Debian) and axe-core from npm (package.json, package-lock.json): the browser tests inject it
 #   - the Elasticsearch distribution from Maven Central (scripts/elasticsearch.sh fetch)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,14 @@ if ! command -v chromium >/dev/null 2>&1; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -q
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium
+fi
+if ! command -v npm >/dev/null 2>&1; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q nodejs npm
+fi
+if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/axe-core/axe.min.js ]; then
+    npm ci --no-audit --no-fund --ignore-scripts
 fi
 if [ -x scripts/elasticsearch.sh ]; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

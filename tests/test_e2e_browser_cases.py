@@ -73,6 +73,7 @@ def test_pv_officer_escalates_codes_downgrades_and_exports(server: tuple[str, An
     assert "left" in row.locator(".deadline").inner_text()  # the 15-day countdown, before escalation
     row.locator("td.snippet a").click()
     page.wait_for_url("**/item?key=demo%3Ap1")
+    page.once("dialog", lambda d: d.accept())  # "Escalate this item to PV?" (irreversible actions ask first)
     page.click("form.act-escalate button")
     page.wait_for_url("**/cases/PV-*")
     case_id = page.locator("#case-id").inner_text()

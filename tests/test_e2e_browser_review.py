@@ -92,7 +92,7 @@ def test_login_filter_escalate_export(server: tuple[str, Any], browser: Any, tmp
     page = _login(browser, base, "pv_officer")
     assert page.locator("table.queue tbody tr").count() == 3
     page.select_option("select[name=product]", "Levothyrox")
-    page.fill("input[name=platform]", "demo")
+    page.select_option("select[name=platform]", "demo")
     page.click("#filters button[type=submit]")
     page.wait_for_load_state()
     rows = page.locator("table.queue tbody tr")
@@ -100,6 +100,7 @@ def test_login_filter_escalate_export(server: tuple[str, Any], browser: Any, tmp
     rows.first.locator("td.snippet a").click()
     page.wait_for_url("**/item?key=demo%3Aae1")
     assert page.locator("mark.ev").count() >= 2  # evidence highlighted
+    page.once("dialog", lambda d: d.accept())  # "Escalate this item to PV?"
     page.click("form.act-escalate button")
     page.wait_for_url("**/cases/PV-*")
     case_id = page.locator("#case-id").inner_text()

@@ -37,6 +37,7 @@ def ui(tmp_path: Path) -> Iterator[tuple[Any, SqliteStore, Clock]]:
 
 def attempt(client: TestClient, user: str, password: str) -> tuple[int, str]:
     """(status, error shown) of one login through the form."""
+    client.headers["Accept-Language"] = "en"
     token = re.search(r'name="login_token" value="([^"]+)"', client.get("/login").text).group(1)
     r = client.post("/login", data={"username": user, "password": password, "login_token": token,
                                     "next": "/queue"}, follow_redirects=False)

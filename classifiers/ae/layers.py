@@ -3,6 +3,7 @@ special situations and seriousness. The result (`Evidence`) feeds the features, 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,11 +57,22 @@ class Layers:
     """Built once per configuration; matchers are per language and reused for every post."""
 
     def __init__(self, products: Sequence[Any], languages: Sequence[str] = ("fr", "en")) -> None:
-        self.matchers = {
-            lang: TermMatcher(lang, [*product_entries(products, lang), *reaction_entries(lang)]) for lang in languages
-        }
+        # Built on first use per language: a French post never pays for the English tokenizer (seconds).
+        self.products = list(products)
+        self.languages = tuple(languages)
+        self.matchers: dict[str, TermMatcher] = {}
+        self._lock = threading.Lock()
         self.fuzzy = FuzzyProducts(products)
         self.default_lang = "fr" if "fr" in languages and "en" not in languages else "en"
+
+    def matcher(self, lang: str) -> TermMatcher | None:
+        if lang not in self.languages:
+            return None
+        with self._lock:
+            if lang not in self.matchers:
+                entries = [*product_entries(self.products, lang), *reaction_entries(lang)]
+                self.matchers[lang] = TermMatcher(lang, entries)
+            return self.matchers[lang]
 
     def run(self, texts: Sequence[str], langs: Sequence[str | None]) -> list[Evidence]:
         out = []
@@ -73,7 +85,7 @@ class Layers:
 
     def run_one(self, text: str, folded: str, lang: str) -> Evidence:
         ev = Evidence(text=text, folded=folded, lang=lang)
-        matcher = self.matchers.get(lang)
+        matcher = self.matcher(lang)
         if matcher is None:
             return ev
         doc = matcher.nlp.make_doc(folded)

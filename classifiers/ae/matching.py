@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from spacy.matcher import PhraseMatcher
-from spacy.util import filter_spans
-
 from classifiers.ae.text import fold_aligned, tokenizer
+from classifiers.heavy import import_without_torch
+
+PhraseMatcher = import_without_torch("spacy.matcher").PhraseMatcher
+filter_spans = import_without_torch("spacy.util").filter_spans
 
 
 class TermMatcher:

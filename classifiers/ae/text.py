@@ -34,6 +34,7 @@ def fold_aligned(text: str) -> str:
 @lru_cache(maxsize=8)
 def tokenizer(lang: str) -> Any:
     """A blank spaCy pipeline (tokenizer only): fast, and enough for phrase matching."""
-    import spacy
+    from classifiers.heavy import import_without_torch
 
+    spacy = import_without_torch("spacy")
     return spacy.blank(lang if lang in ("fr", "en") else "en")

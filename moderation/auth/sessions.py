@@ -50,7 +50,8 @@ class SessionManager:
     def create(self, username: str) -> tuple[Session, str]:
         """A new session and the cookie value that names it."""
         s = Session(secrets.token_urlsafe(24), username, secrets.token_urlsafe(32))
-        self.store.kv.put(KIND, s.sid, {"username": username, "csrf": s.csrf, "created_at": utcnow().isoformat()})
+        self.store.kv.put(KIND, s.sid, {"sid": s.sid, "username": username, "csrf": s.csrf,
+                                       "created_at": utcnow().isoformat()})  # sid: ended on a password reset
         return s, self.signer.dumps(s.sid)
 
     def load(self, cookie: str | None) -> Session | None:

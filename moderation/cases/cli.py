@@ -17,10 +17,11 @@ import typer
 from moderation.audit import record
 from moderation.queue.service import Actor
 from moderation.roles import Role
+from pvwatch.cli.options import command_group
 from pvwatch.errors import PvwatchError
 from pvwatch.models import Case
 
-case_app = typer.Typer(help="PV cases: list, show and export (E2B(R3) XML or CSV).", no_args_is_help=True)
+case_app = command_group("PV cases: list, show and export (E2B(R3) XML or CSV).")
 
 
 def cli_actor() -> Actor:

@@ -51,7 +51,28 @@ class QueueService:
     # -- reading -------------------------------------------------------------------------------
     def page(self, actor: Actor, filters: QueueFilters) -> Page:
         require(actor.role, "view_queue")
-        return self.store.items.query(filters.to_query())
+        return self.store.items.query(filters.to_query(zone=self.cfg.ui.timezone))
+
+    def facets(self, actor: Actor, filters: QueueFilters, field: str) -> dict[str, int]:
+        """How many items each value of `field` would give with the other filters kept."""
+        require(actor.role, "view_queue")
+        try:
+            return self.store.items.facets(filters.to_query(limit=0, zone=self.cfg.ui.timezone), field)
+        except NotImplementedError:  # a backend without aggregations: the choices are shown without counts
+            return {}
+
+    def next_after(self, actor: Actor, filters: QueueFilters, key: str) -> Item | None:
+        """The item to review after `key` with these filters: the one after it on its page, else the first
+        other one (the acted-on item has usually left the filter)."""
+        items = self.page(actor, filters).items
+        keys = [i.key for i in items]
+        if key in keys:
+            rest = items[keys.index(key) + 1:]
+            if rest:
+                return rest[0]
+        if filters.page > 1 and not items:
+            items = self.page(actor, filters.on_page(1)).items
+        return next((i for i in items if i.key != key), None)
 
     def get(self, actor: Actor, key: str) -> Item:
         require(actor.role, "view_queue")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import Form, Request
 from jinja2 import Environment, FileSystemLoader
@@ -14,6 +14,8 @@ from moderation.auth.sessions import COOKIE, Session, SessionManager, csrf_ok
 from moderation.auth.users import get_user
 from moderation.queue.service import Actor
 from moderation.roles import allowed
+from moderation.web import i18n
+from moderation.web.labels import deadline_words, label, reason, show
 from pvwatch.errors import PvwatchError
 from pvwatch.storage.base import Store
 
@@ -31,14 +33,47 @@ class CsrfFailed(PvwatchError):
 def _env() -> Environment:
     # autoescape everywhere: every variable is escaped unless it is markupsafe.Markup built by moderation.render
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True, trim_blocks=True,
-                      lstrip_blocks=True)
+                      lstrip_blocks=True, extensions=["jinja2.ext.i18n"])
+    # newstyle gettext: translations are escaped and take %(name)s placeholders; the language is the request's
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["q"] = lambda s: quote(str(s), safe="")
-    env.filters["dt"] = lambda d: d.strftime("%Y-%m-%d %H:%M") if d else "—"
+    env.filters["dt"] = i18n.format_datetime
+    env.filters["date"] = i18n.format_date
+    env.filters["day"] = i18n.format_day
+    env.filters["duration"] = i18n.format_duration
+    env.filters["num"] = i18n.format_number
+    env.filters["label"] = label
+    env.filters["show"] = show
+    env.filters["reason"] = reason
+    env.filters["deadline_words"] = deadline_words
     env.globals["urlencode"] = urlencode
+    env.globals["zone_name"] = i18n.zone_name
+    env.globals["languages"] = i18n.languages
+    env.globals["lang"] = i18n.current_language
     return env
 
 
 templates = Jinja2Templates(env=_env())
+
+
+def user_language(request: Request, username: str | None) -> str:
+    """The reviewer's saved language, else the browser's Accept-Language, else `[ui] language`."""
+    preferred = None
+    if username:
+        store: Store = request.app.state.store
+        found = store.kv.get("user", username)
+        preferred = found[0].get("lang") if found else None
+    return i18n.negotiate(preferred, request.headers.get("accept-language"), request.app.state.cfg.ui.language)
+
+
+def activate_for(request: Request, username: str | None = None) -> str:
+    """Set this request's language and zone (before any message is translated); returns the language."""
+    if username is None:
+        session = session_of(request)
+        username = session.username if session else None
+    lang = user_language(request, username)
+    i18n.activate(lang, request.app.state.cfg.ui.timezone)
+    return lang
 
 
 def session_of(request: Request) -> Session | None:
@@ -71,6 +106,7 @@ def posting_actor(request: Request, csrf_token: str = Form("")) -> Actor:
 
 
 FLASH = "flash"
+QUEUE_COOKIE = "pvwatch_queue"  # the queue's last filters (a query string): links back keep them
 
 
 def flash(request: Request, *messages: str) -> None:
@@ -99,14 +135,27 @@ def pop_flash(request: Request) -> list[str]:
 def render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> Any:
     session = session_of(request)
     actor: Actor | None = ctx.get("actor")
+    activate_for(request, actor.username if actor else None)
     base = {
         "request": request,
         "actor": actor,
         "csrf": session.csrf if session else "",
         "flashes": pop_flash(request) if actor else [],
         "can": (lambda perm: allowed(actor.role, perm)) if actor else (lambda perm: False),
+        "queue_url": queue_url(request),
     }
-    return templates.TemplateResponse(request, name, {**base, **ctx}, status_code=status_code)
+    resp = templates.TemplateResponse(request, name, {**base, **ctx}, status_code=status_code)
+    resp.headers["Content-Language"] = i18n.current_language()
+    resp.headers["Vary"] = "Accept-Language, Cookie"
+    return resp
+
+
+def queue_url(request: Request) -> str:
+    """The queue with the filters the reviewer last used."""
+    from moderation.queue.filters import QueueFilters
+
+    filters = QueueFilters.parse(dict(parse_qsl(request.cookies.get(QUEUE_COOKIE, "")[:2000])))
+    return "/queue?" + urlencode(filters.params())
 
 
 def safe_next(target: str | None) -> str:

@@ -11,10 +11,11 @@ from fastapi.responses import RedirectResponse, Response
 from moderation.audit import record
 from moderation.auth.sessions import COOKIE, MAX_AGE, PRE_COOKIE, SessionManager
 from moderation.auth.throttle import LoginThrottle
-from moderation.auth.throttle import message as throttle_message
 from moderation.auth.users import authenticate
 from moderation.queue.service import Actor
 from moderation.web.context import posting_actor, render, safe_next, session_of
+from moderation.web.i18n import gettext as _
+from moderation.web.i18n import ngettext
 
 router = APIRouter()
 
@@ -30,7 +31,12 @@ def _login_page(request: Request, error: str = "", status: int = 200) -> Any:
 
 
 def _locked_page(request: Request, wait: float) -> Any:
-    resp = _login_page(request, throttle_message(wait), 429)
+    minutes = max(1, math.ceil(wait / 60))
+    text = ngettext("Too many failed logins for this username from your address. Try again in %(num)s minute, "
+                    "or ask an administrator if you forgot your password.",
+                    "Too many failed logins for this username from your address. Try again in %(num)s minutes, "
+                    "or ask an administrator if you forgot your password.", minutes) % {"num": minutes}
+    resp = _login_page(request, text, 429)
     resp.headers["Retry-After"] = str(max(1, math.ceil(wait)))
     return resp
 
@@ -45,7 +51,7 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
           next: str = Form("/queue")) -> Any:
     sessions: SessionManager = request.app.state.sessions
     if not sessions.check_login_token(request.cookies.get(PRE_COOKIE), login_token):
-        return _login_page(request, "The login form expired; please try again.", 403)
+        return _login_page(request, _("The login form expired; please try again."), 403)
     store = request.app.state.store
     throttle: LoginThrottle = request.app.state.throttle
     # Behind a reverse proxy this is the client's address only if uvicorn trusts the proxy's
@@ -63,9 +69,9 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
             record(store, name or "(empty)", "auth.lockout", "user", name or "(empty)", None,
                    {"failures": failures, "locked_seconds": lock, "client": throttle.client_ref(client)})
             return _locked_page(request, lock)
-        return _login_page(request, "Wrong username or password.", 401)
+        return _login_page(request, _("Wrong username or password."), 401)
     throttle.succeeded(name, client)
-    _, cookie = sessions.create(user.username)
+    _session, cookie = sessions.create(user.username)
     record(store, user.username, "auth.login", "user", user.username, None, None)
     resp = RedirectResponse(safe_next(next), status_code=303)
     resp.set_cookie(COOKIE, cookie, max_age=MAX_AGE, httponly=True, samesite="strict",

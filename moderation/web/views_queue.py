@@ -1,33 +1,42 @@
-"""The queue, the item view and reviewer actions (single and bulk)."""
+"""The queue page: filters with counts, sorting, a bounded pager, saved views."""
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from moderation.cases.deadlines import item_deadline
-from moderation.cases.service import CaseService
 from moderation.queue.filters import AGE_LABELS, PAGE_SIZE, QueueFilters
 from moderation.queue.service import DISMISS_REASONS, Actor, QueueService
-from moderation.render import evidence_of, item_snippet, render_item_text
-from moderation.roles import allowed
-from moderation.web.context import current_actor, flash, posting_actor, render
-from pvwatch.errors import PvwatchError
+from moderation.queue.views import delete_view, list_views, save_view
+from moderation.render import item_snippet
+from moderation.web.context import QUEUE_COOKIE, current_actor, flash, posting_actor, render
+from moderation.web.i18n import gettext as _
+from moderation.web.labels import label
 from pvwatch.models import FlagType, ItemStatus, utcnow
+from pvwatch.storage.base import QueueOrder
 
 router = APIRouter()
 SNIPPET = 240
-MAX_BULK = 200
+PAGER_WINDOW = 2  # pages shown each side of the current one
 
 
-def _version(v: str) -> int | None:
-    try:
-        return int(v)
-    except ValueError:
-        return None
+def pager(page: int, pages: int) -> list[int | None]:
+    """First, last and a window around the current page; None marks a gap ("…")."""
+    shown = sorted({1, pages, *range(max(1, page - PAGER_WINDOW), min(pages, page + PAGER_WINDOW) + 1)})
+    out: list[int | None] = []
+    for p in shown:
+        if out and p - (out[-1] or 0) > 1:
+            out.append(None)
+        out.append(p)
+    return out
+
+
+def _facets(svc: QueueService, actor: Actor, filters: QueueFilters) -> dict[str, dict[str, int]]:
+    return {f: svc.facets(actor, filters, f) for f in ("flag", "status", "platform", "lang")}
 
 
 @router.get("/queue")
@@ -35,93 +44,62 @@ def queue_page(request: Request, actor: Actor = Depends(current_actor)) -> Any:
     svc: QueueService = request.app.state.queue
     filters = QueueFilters.parse(dict(request.query_params))
     page = svc.page(actor, filters)
+    pages = max(1, (page.total + PAGE_SIZE - 1) // PAGE_SIZE)
+    clamped = filters.page > pages
+    if clamped:  # ?page=99 of 7 shows the last page and says so, never "page 99 of 7"
+        filters = filters.on_page(pages)
+        page = svc.page(actor, filters)
     cfg, store, now = request.app.state.cfg, request.app.state.store, utcnow()
     rows = [{"item": i, "snippet": item_snippet(i, actor.role)[:SNIPPET],
              "deadline": item_deadline(cfg, i, store.cases.get(i.case_id) if i.case_id else None, now)}
             for i in page.items]
-    pages = max(1, (page.total + PAGE_SIZE - 1) // PAGE_SIZE)
-    products = [p.name for p in request.app.state.cfg.products]
-    return render(request, "queue.html", actor=actor, rows=rows, total=page.total, f=filters, pages=pages,
-                  products=products, flags=[f.value for f in FlagType], statuses=["open", *ItemStatus.__members__],
-                  ages=AGE_LABELS, reasons=DISMISS_REASONS, platforms=sorted(request.app.state.cfg.sources),
-                  qs=lambda **o: urlencode(filters.params(**o)))
+    facets = _facets(svc, actor, filters)
+    status_counts = facets["status"]
+    status_counts["open"] = sum(status_counts.get(s, 0) for s in ("new", "confirmed"))
+    platforms = sorted({*facets["platform"], *([filters.platform] if filters.platform else [])} - {""})
+    langs = sorted({*request.app.state.cfg.classifiers.languages, *facets["lang"]} - {""})
+    notices = [_("The filter %(name)s does not know the value “%(value)s”; it was ignored.")
+               % {"name": name, "value": value} for name, value in filters.rejected]
+    if clamped:
+        notices.append(_("There are only %(pages)s pages; showing the last one.") % {"pages": pages})
+    qs = urlencode(filters.params())
+    resp = render(request, "queue.html", actor=actor, rows=rows, total=page.total, f=filters, pages=pages,
+                  pager=pager(filters.page, pages), facets=facets, platforms=platforms, langs=langs,
+                  products=[p.name for p in request.app.state.cfg.products], flags=[f.value for f in FlagType],
+                  statuses=["open", *ItemStatus.__members__], ages=AGE_LABELS, reasons=DISMISS_REASONS,
+                  sorts=[o.value for o in QueueOrder], notices=notices, views=list_views(svc.store, actor.username),
+                  queue_url="/queue?" + qs, qs=lambda **o: urlencode(filters.params(**o)), now=now)
+    # The Queue link, the error pages and the next-item flow come back to these filters.
+    resp.set_cookie(QUEUE_COOKIE, qs, max_age=12 * 3600, httponly=True, samesite="strict",
+                    secure=request.app.state.secure_cookies)
+    return resp
 
 
-@router.get("/item")
-def item_page(request: Request, key: str, actor: Actor = Depends(current_actor)) -> Any:
-    svc: QueueService = request.app.state.queue
-    item = svc.get(actor, key)
-    thread = [{"item": t, "snippet": item_snippet(t, actor.role)[:SNIPPET]}
-              for t in svc.thread(actor, item)]
-    cases: CaseService = request.app.state.cases
-    proposals = cases.proposals(actor, item) if allowed(actor.role, "escalate") and not item.case_id else []
-    return render(request, "item.html", actor=actor, item=item, text=render_item_text(item, actor.role),
-                  proposals=proposals,
-                  evidence=evidence_of(item), thread=thread, history=svc.history(actor, item.key),
-                  reasons=DISMISS_REASONS, pd_types=sorted({p.type for p in item.analysis.personal_data}))
-
-
-def _item_url(key: str) -> str:
-    return "/item?key=" + quote(key, safe="")
-
-
-def do_action(request: Request, actor: Actor, action: str, key: str, version: int | None,
-              form: dict[str, str]) -> str:
-    """Run one action; returns where to go next."""
-    svc: QueueService = request.app.state.queue
-    cases: CaseService = request.app.state.cases
-    if action == "dismiss":
-        svc.dismiss(actor, key, version, form.get("reason", ""), form.get("comment", ""))
-    elif action == "confirm":
-        svc.confirm(actor, key, version)
-    elif action == "escalate":
-        case = cases.escalate(actor, key, version, follow_up_of=form.get("follow_up_of") or None)
-        if allowed(actor.role, "manage_cases"):  # the PV department goes on to the case it opened
-            return "/cases/" + quote(case.id, safe="")
-    elif action == "redact":
-        svc.redact(actor, key, version)
-    elif action in ("hide", "remove"):
-        svc.moderate(actor, key, version, action, dry_run=form.get("live") != "yes")
-    elif action == "note":
-        svc.note(actor, key, version, form.get("text", ""))
-    elif action == "assign":
-        svc.assign(actor, key, version, form.get("assignee") or None)
-    else:
-        raise PvwatchError(f"unknown action {action!r}")
-    return _item_url(key)
-
-
-@router.post("/item/action")
-def item_action(request: Request, key: str = Form(...), action: str = Form(...), version: str = Form(""),
-                reason: str = Form(""), comment: str = Form(""), text: str = Form(""), assignee: str = Form(""),
-                live: str = Form(""), follow_up_of: str = Form(""),
-                actor: Actor = Depends(posting_actor)) -> Response:
-    form = {"reason": reason, "comment": comment, "text": text, "assignee": assignee, "live": live,
-            "follow_up_of": follow_up_of}
-    target = do_action(request, actor, action, key, _version(version), form)
-    return RedirectResponse(target, status_code=303)
-
-
-@router.post("/queue/bulk")
-def bulk_action(request: Request, action: str = Form(...), sel: list[str] = Form(default=[]),
-                reason: str = Form(""), assignee: str = Form(""), back: str = Form(""),
-                actor: Actor = Depends(posting_actor)) -> Response:
-    """Each selected value is "version|key": the version the reviewer saw, so a bulk action never overwrites a
-    change made meanwhile; failures are counted, not fatal for the others."""
-    if action not in ("dismiss", "confirm", "escalate", "assign"):
-        raise PvwatchError("bulk actions are dismiss, confirm, escalate and assign")
-    if not sel:
-        raise PvwatchError("select at least one item first")
-    done = failed = 0
-    errors: list[str] = []
-    for value in sel[:MAX_BULK]:
-        version, _, key = value.partition("|")
-        try:
-            do_action(request, actor, action, key, _version(version), {"reason": reason, "assignee": assignee})
-            done += 1
-        except PvwatchError as exc:  # the others still run; each failure is reported back to the reviewer
-            failed += 1
-            errors.append(f"{key}: {exc}")
-    flash(request, f"{action}: {done} done, {failed} failed", *errors[:5])
+@router.post("/queue/views")
+def save_queue_view(request: Request, name: str = Form(""), back: str = Form(""),
+                    actor: Actor = Depends(posting_actor)) -> Response:
     filters = QueueFilters.parse(dict(parse_qsl(back[:2000])))
-    return RedirectResponse(f"/queue?{urlencode(filters.params())}", status_code=303)
+    qs = urlencode(filters.params())
+    saved = save_view(request.app.state.store, actor.username, name, qs)
+    flash(request, _("View “%(name)s” saved.") % {"name": saved})
+    return RedirectResponse("/queue?" + qs, status_code=303)
+
+
+@router.post("/queue/views/delete")
+def delete_queue_view(request: Request, name: str = Form(""), actor: Actor = Depends(posting_actor)) -> Response:
+    delete_view(request.app.state.store, actor.username, name)
+    flash(request, _("View “%(name)s” deleted.") % {"name": name})
+    return RedirectResponse("/queue", status_code=303)
+
+
+def describe(filters: QueueFilters) -> str:
+    """The filters in words, for the page heading and saved views."""
+    parts = []
+    if filters.flag:
+        parts.append(label(filters.flag, "flag"))
+    if filters.status:
+        parts.append(label(filters.status, "status"))
+    for value in (filters.product, filters.platform, filters.lang, filters.assignee, filters.q):
+        if value:
+            parts.append(value)
+    return ", ".join(parts)

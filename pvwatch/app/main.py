@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
+import re
 from pathlib import Path
 
 import typer
@@ -15,7 +15,7 @@ from moderation.cli import register as moderation_cli
 from pvwatch.app.config import install_feature_checks
 from pvwatch.app.demo import register as demo_cli
 from pvwatch.app.serve import register as serve_cli
-from pvwatch.cli.options import TEMPLATE, ConfigOpt, handle_errors, setup_logging, stop_on_signals
+from pvwatch.cli.options import TEMPLATE, ConfigOpt, command_group, handle_errors, setup_logging, stop_on_signals
 from pvwatch.cli.privacy import register as privacy_cli
 from pvwatch.cli.storage import register as storage_cli
 from pvwatch.config import load_config
@@ -24,7 +24,7 @@ from pvwatch.errors import PvwatchError
 # Before any command reads config.toml: [alerts] and each source's `type` and options are checked at start-up.
 install_feature_checks()
 
-app = typer.Typer(help="pvwatch: screen social media for adverse events and personal data.", no_args_is_help=True)
+app = command_group("pvwatch: screen social media for adverse events and personal data.")
 
 
 @app.command()
@@ -36,8 +36,20 @@ def init(
     """Write a commented config.toml to start from."""
     if path.exists() and not force:
         raise PvwatchError(f"{path} exists; pass --force to overwrite it")
-    shutil.copyfile(TEMPLATE, path)
-    typer.echo(f"wrote {path}; edit [[products]] and [sources.*], then run `pvwatch run`")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(config_template(), encoding="utf-8")
+    typer.echo(f"wrote {path}; edit [[products]] and [sources.*], then run `pvwatch run -c {path}`")
+
+
+def config_template() -> str:
+    """The commented template, with the demo source pointing at the bundled demo posts: relative paths resolve
+    against the config's folder, so `init X/config.toml` then `run -c X/config.toml` works from anywhere."""
+    demo = (Path(__file__).resolve().parents[1] / "demo" / "posts.jsonl").as_posix()
+    text = TEMPLATE.read_text(encoding="utf-8")
+    line = re.compile(r'^path = "pvwatch/demo/posts\.jsonl"', re.M)
+    if not line.search(text):
+        raise PvwatchError(f"the config template {TEMPLATE} has no demo source path; reinstall pvwatch")
+    return line.sub(lambda _m: f'path = "{demo}"', text, count=1)
 
 
 @app.command()
@@ -49,12 +61,20 @@ def run(
 ) -> None:
     """Collect, classify, store, queue and alert until stopped (SIGINT/SIGTERM stop cleanly)."""
     from pvwatch.app.runtime import build_pipeline
+    from pvwatch.progress import RunProgress
 
     setup_logging(verbose)
     cfg = load_config(config)
     stop = stop_on_signals()
-    with build_pipeline(cfg) as pipeline:
-        stats = pipeline.run(stop, once=once)
+
+    def say(message: str) -> None:
+        typer.echo(message, err=True)
+
+    with build_pipeline(cfg, say) as pipeline:
+        progress = RunProgress(pipeline.stats)
+        say("running; progress every few seconds (Ctrl-C stops after the current batch)")
+        stats = pipeline.run(stop, once=once, on_batch=progress.on_batch)
+    say(progress.summary())
     typer.echo(f"seen={stats.seen} new={stats.new} flagged={stats.flagged} errors={stats.errors}")
 
 

@@ -1,4 +1,5 @@
-"""The review UI as served: moderation's app with the platform actions plugged in and /api/ingest mounted.
+"""The review UI as served: moderation's app with the platform actions plugged in, /api/ingest (the webhook
+collector) and /api/v1 (the integration API, with the classifiers' analyzer and the alert hook) mounted.
 
 `pvwatch serve` runs it on [ui]; `pvwatch demo` serves it on the demo store with one fresh account per role.
 """
@@ -11,21 +12,43 @@ from pathlib import Path
 import typer
 from fastapi import FastAPI
 
+from alerts.config import AlertsConfig
+from alerts.service import AlertService
+from classifiers.analyzer import Analyzer
 from collectors.actions import actions_for
 from collectors.webhook import webhook_router
+from moderation.api.engine import ApiEngine
+from moderation.api.views import mount_api
 from moderation.auth.users import add_user, get_user
 from moderation.roles import Role
 from moderation.web import create_app
 from pvwatch.cli.options import ConfigOpt, handle_errors, setup_logging
 from pvwatch.config import Config, load_config
+from pvwatch.ports import ItemHook
 from pvwatch.storage import open_store
 from pvwatch.storage.base import Store
 
 
-def review_app(cfg: Config, store: Store) -> FastAPI:
-    """The UI, hide/remove on the platform through the collectors, and the webhook collector's endpoint."""
+def api_engine(cfg: Config, store: Store) -> ApiEngine:
+    """The integration API's parts: the classifiers' analyzer (built on first use or by the warm-up) and, when
+    alerts are on, the alert hook."""
+    def hooks() -> list[ItemHook]:
+        if not cfg.section("alerts", AlertsConfig).enabled:
+            return []
+        return [AlertService.from_config(cfg, store).on_new_item]
+
+    return ApiEngine(cfg, store, lambda: Analyzer.from_config(cfg), hooks)
+
+
+def review_app(cfg: Config, store: Store, warm: bool = False) -> FastAPI:
+    """The UI, hide/remove on the platform through the collectors, the webhook collector's endpoint and the
+    integration API; `warm` loads the models in the background while the server starts."""
     app = create_app(cfg, store, actions=actions_for(cfg))
     app.include_router(webhook_router(cfg, store), prefix="/api/ingest")
+    engine = api_engine(cfg, store)
+    mount_api(app, cfg, store, engine)
+    if warm and cfg.api.enabled:
+        engine.warm_up_in_background()
     return app
 
 
@@ -41,7 +64,7 @@ def serve_demo(cfg: Config, port: int = 8765) -> None:
                 add_user(store, name, role, password, actor="demo")
                 typer.echo(f"  {name:<28} {password}   ({role.value})")
         typer.echo(f"review UI: http://127.0.0.1:{port}/  (Ctrl-C to stop)")
-        uvicorn.run(review_app(cfg, store), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.run(review_app(cfg, store, warm=True), host="127.0.0.1", port=port, log_level="warning")
 
 
 def register(app: typer.Typer) -> None:
@@ -58,4 +81,5 @@ def register(app: typer.Typer) -> None:
         setup_logging()
         cfg = load_config(config)
         with open_store(cfg) as store:
-            uvicorn.run(review_app(cfg, store), host=host or cfg.ui.host, port=port or cfg.ui.port, log_level="info")
+            uvicorn.run(review_app(cfg, store, warm=True), host=host or cfg.ui.host, port=port or cfg.ui.port,
+                        log_level="info")

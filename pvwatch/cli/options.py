@@ -28,6 +28,12 @@ ConfigOpt = typer.Option(
 TEMPLATE = Path(__file__).resolve().parents[2] / "config.toml"
 
 
+def command_group(help: str) -> typer.Typer:
+    """A Typer app or subcommand group. Help is plain text: with rich markup, "[classifiers] ae_threshold" would
+    lose "[classifiers]" (read as a style tag)."""
+    return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None)
+
+
 def handle_errors(fn: F) -> F:
     """PvwatchError becomes one clear line on stderr: exit 2 for configuration, 1 otherwise."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import dataclasses
+import enum
 import hashlib
 import json
 from collections.abc import Callable, Iterator
@@ -23,6 +24,16 @@ from pvwatch.errors import StorageError
 from pvwatch.models import AuditRecord, Case, Item, as_utc, utcnow
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class QueueOrder(enum.StrEnum):
+    """Orders of the review queue; `priority` (serious adverse events first, then oldest day zero) is the default."""
+
+    priority = "priority"
+    oldest = "oldest"
+    newest = "newest"
+    platform = "platform"
+    status = "status"
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,9 @@ class ItemQuery:
     text: str | None = None  # full-text search box
     author: str | None = None  # pseudonymised author
     thread_id: str | None = None  # conversation context in the review UI
+    posted_from: datetime | None = None  # the post's own time (dashboard drill-down by posting day)
+    posted_until: datetime | None = None
+    order: QueueOrder = QueueOrder.priority
     limit: int = 50
     offset: int = 0
 
@@ -160,8 +174,14 @@ class ItemRepository(abc.ABC):
     @abc.abstractmethod
     def count(self) -> int: ...
 
-    def counts_by_day(self, days: int = 30) -> list[dict[str, Any]]:
-        """[{day, flag, product, n}] for the dashboard. Backends override with an aggregation."""
+    def counts_by_day(self, days: int = 30, basis: str = "posted", tz: str = "UTC") -> list[dict[str, Any]]:
+        """[{day, flag, product, n}] for the dashboard, by posting day (`posted`) or day zero (`day_zero`),
+        calendar days in the zone `tz`. Backends override with an aggregation."""
+        raise NotImplementedError
+
+    def facets(self, q: ItemQuery, field: str) -> dict[str, int]:
+        """Counts per value of `field` (flag, platform, lang, status) among the items matching `q` without its
+        own filter on that field: the numbers beside each choice of a queue filter."""
         raise NotImplementedError
 
 

@@ -213,8 +213,11 @@ class SpooledItems(ItemRepository):
         self.spool.replay_if_possible()
         return self.raw.count()
 
-    def counts_by_day(self, days: int = 30) -> list[dict[str, Any]]:
-        return self.raw.counts_by_day(days)
+    def counts_by_day(self, days: int = 30, basis: str = "posted", tz: str = "UTC") -> list[dict[str, Any]]:
+        return self.raw.counts_by_day(days, basis=basis, tz=tz)
+
+    def facets(self, q: ItemQuery, field: str) -> dict[str, int]:
+        return self.raw.facets(q, field)
 
 
 class SpooledCheckpoints(CheckpointRepository):

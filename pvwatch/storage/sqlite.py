@@ -6,15 +6,17 @@ One connection guarded by a lock: the UI's threads and the pipeline share it saf
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pvwatch.errors import ConflictError, StorageError
 from pvwatch.models import FlagType, Item, utcnow
-from pvwatch.storage.base import ItemQuery, ItemRepository, Page, Store, checked, merge_replay
+from pvwatch.storage.base import ItemQuery, ItemRepository, Page, QueueOrder, Store, checked, merge_replay
 from pvwatch.storage.sqlite_db import SqliteDb, Transaction
 from pvwatch.storage.sqlite_records import SqliteAudit, SqliteCases, SqliteCheckpoints, SqliteKV
 
@@ -41,6 +43,18 @@ def _item_row(item: Item) -> dict[str, Any]:
 
 
 _FLAG_COL = {"adverse_event": "f_ae", "special_situation": "f_ss", "personal_data": "f_pd"}
+# Allow-listed ORDER BY clauses (never built from user input); rowid last for a stable order.
+_ORDER = {
+    QueueOrder.priority: "priority DESC, sort_ts ASC",
+    QueueOrder.oldest: "sort_ts ASC",
+    QueueOrder.newest: "sort_ts DESC",
+    QueueOrder.platform: "platform ASC, priority DESC, sort_ts ASC",
+    QueueOrder.status: "status ASC, priority DESC, sort_ts ASC",
+}
+# The day a post counts for on the dashboard: when it was posted (collection time if the platform gave none),
+# or its day zero (the adverse event's clock; collection time for the others).
+_TIME_OF = {"posted": "coalesce(json_extract(doc, '$.post.created_at'), collected_at)", "day_zero": "sort_ts"}
+_POSTED = "datetime(" + _TIME_OF["posted"] + ")"  # normalised: the doc writes Z, the range +00:00
 
 
 class SqliteItems(ItemRepository):
@@ -104,6 +118,12 @@ class SqliteItems(ItemRepository):
             if val:
                 clauses.append(f"{col}=?")
                 args.append(val)
+        if q.posted_from:
+            clauses.append(f"{_POSTED} >= datetime(?)")
+            args.append(q.posted_from.isoformat())
+        if q.posted_until:
+            clauses.append(f"{_POSTED} < datetime(?)")
+            args.append(q.posted_until.isoformat())
         if q.thread_id:
             clauses.append("json_extract(doc, '$.post.thread_id')=?")
             args.append(q.thread_id)
@@ -126,13 +146,14 @@ class SqliteItems(ItemRepository):
     def query(self, q: ItemQuery) -> Page:
         where, args = self._where(q)
         limit = max(0, min(q.limit, 1000))
+        order = _ORDER[QueueOrder(q.order)]
         with self.db.lock:
             total = self.db.conn.execute(f"SELECT COUNT(*) FROM items{where}", args).fetchone()[0]
             # Page the rowids on the (covering) index first, then read only those docs: OFFSET skips index
             # entries instead of whole documents.
             rows = self.db.conn.execute(
                 f"SELECT doc FROM items WHERE rowid IN (SELECT rowid FROM items{where} "
-                f"ORDER BY priority DESC, sort_ts ASC LIMIT ? OFFSET ?) ORDER BY priority DESC, sort_ts ASC, rowid",
+                f"ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}, rowid",
                 (*args, limit, max(0, q.offset)),
             ).fetchall()
         return Page([Item.model_validate_json(r[0]) for r in rows], total)
@@ -159,14 +180,39 @@ class SqliteItems(ItemRepository):
         with self.db.lock:
             return int(self.db.conn.execute("SELECT COUNT(*) FROM items").fetchone()[0])
 
-    def counts_by_day(self, days: int = 30) -> list[dict[str, Any]]:
-        since = (utcnow() - timedelta(days=days)).isoformat()
+    def facets(self, q: ItemQuery, field: str) -> dict[str, int]:
+        col = {"platform": "platform", "lang": "lang", "status": "status"}.get(field)
+        clear: dict[str, Any] = {"status": None, "statuses": None} if field == "status" else {field: None}
+        narrowed = dataclasses.replace(q, **clear)
+        where, args = self._where(narrowed)
+        with self.db.lock:
+            if field == "flag":
+                row = self.db.conn.execute(
+                    f"SELECT {', '.join(f'COALESCE(SUM({c}), 0)' for c in _FLAG_COL.values())} FROM items{where}",
+                    args).fetchone()
+                return dict(zip(_FLAG_COL, (int(n) for n in row), strict=True))
+            if col is None:
+                raise StorageError(f"no facet {field!r}; use flag, platform, lang or status")
+            rows = self.db.conn.execute(
+                f"SELECT COALESCE({col}, ''), COUNT(*) FROM items{where} GROUP BY 1 ORDER BY 2 DESC LIMIT 100",
+                args).fetchall()
+        return {str(v): int(n) for v, n in rows}
+
+    def counts_by_day(self, days: int = 30, basis: str = "posted", tz: str = "UTC") -> list[dict[str, Any]]:
+        time_of = _TIME_OF.get(basis)
+        if time_of is None:
+            raise StorageError(f"unknown dashboard basis {basis!r}; use one of {sorted(_TIME_OF)}")
+        # SQLite has no time zones: shift by the zone's offset now (one DST change in 30 days moves a post
+        # posted within an hour of midnight to the neighbouring day).
+        offset = int((utcnow().astimezone(ZoneInfo(tz)).utcoffset() or timedelta()).total_seconds() // 60)
+        day_of = f"date({time_of}, '{offset:+d} minutes')"
+        since = (utcnow() - timedelta(days=days)).strftime("%Y-%m-%d")
         out: list[dict[str, Any]] = []
         with self.db.lock:
             for flag, col in _FLAG_COL.items():
                 rows = self.db.conn.execute(
-                    f"SELECT substr(collected_at,1,10) d, products, COUNT(*) FROM items "
-                    f"WHERE {col}=1 AND collected_at >= ? GROUP BY d, products",
+                    f"SELECT {day_of} d, products, COUNT(*) FROM items "
+                    f"WHERE {col}=1 AND {day_of} >= ? GROUP BY d, products",
                     (since,),
                 ).fetchall()
                 for day, products, n in rows:
