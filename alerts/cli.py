@@ -21,6 +21,7 @@ def _ts(value: float | None) -> str:
 def register(app: typer.Typer) -> None:
     """Add this feature's commands to the main app."""
     from pvwatch.cli.options import ConfigOpt, handle_errors
+    from pvwatch.sanitize import printable
 
     @alerts_app.command("status")
     @handle_errors
@@ -38,11 +39,12 @@ def register(app: typer.Typer) -> None:
 
         cfg = load_config(config)
         with open_store(cfg) as store:
-            rows = Outbox(store.kv, AlertsConfig.of(cfg).retry, "cli").list(state, channel)
+            outbox = Outbox(store.kv, AlertsConfig.of(cfg).retry, "cli")
+            rows = outbox.list(state, channel)
+            counts = outbox.counts(channel)  # exact: the list above stops at its limit
+        if state:
+            counts = {k: v for k, v in counts.items() if k == state}
         rows.sort(key=lambda d: d.created_at, reverse=True)
-        counts: dict[str, int] = {}
-        for d in rows:
-            counts[d.state.value] = counts.get(d.state.value, 0) + 1
         rows = rows[:limit]
         if as_json:
             typer.echo(json.dumps({"counts": counts, "deliveries": [d.model_dump(mode="json", exclude={"payload"})
@@ -50,9 +52,9 @@ def register(app: typer.Typer) -> None:
             return
         typer.echo("  ".join(f"{k}={v}" for k, v in sorted(counts.items())) or "no deliveries")
         for d in rows:
-            typer.echo(f"{d.id[:12]}  {d.state.value:<10} {d.rule:<16} {d.channel:<12} {d.subject:<28} "
-                       f"attempts={d.attempts} created={_ts(d.created_at)} next={_ts(d.next_at)} "
-                       f"{d.last_error or ''}".rstrip())
+            typer.echo(printable(f"{d.id[:12]}  {d.state.value:<10} {d.rule:<16} {d.channel:<12} {d.subject:<28} "
+                                 f"attempts={d.attempts} created={_ts(d.created_at)} next={_ts(d.next_at)} "
+                                 f"{d.last_error or ''}".rstrip()))
 
     @alerts_app.command("test")
     @handle_errors

@@ -92,6 +92,7 @@ class Outbox:
         self.kv = kv
         self.retry = retry
         self.worker = worker
+        self.added = 0  # deliveries this outbox recorded (start-up re-derivation reports it)
 
     def add(self, d: Delivery) -> bool:
         """Record a new delivery; False when one with this id exists already (dedupe)."""
@@ -99,6 +100,7 @@ class Outbox:
             self.kv.put(KIND, d.id, d.model_dump(mode="json"), expected_version=0)
         except ConflictError:
             return False
+        self.added += 1
         return True
 
     def get(self, id: str) -> tuple[Delivery, int] | None:
@@ -119,6 +121,12 @@ class Outbox:
         if channel:
             where["channel"] = channel
         return [Delivery.model_validate(doc) for doc in self.kv.list(KIND, where or None, limit=limit)]
+
+    def counts(self, channel: str | None = None) -> dict[str, int]:
+        """Deliveries per state, uncapped (`list` stops at its limit)."""
+        where: dict[str, Any] = {"channel": channel} if channel else {}
+        out = {s.value: self.kv.count(KIND, {**where, "state": s.value}) for s in State}
+        return {k: v for k, v in out.items() if v}
 
     def candidates(self, channel: str, now: float) -> tuple[builtins.list[Delivery], float]:
         """Deliveries of a channel that are due now, oldest first, and the next time another one will be."""

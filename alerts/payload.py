@@ -7,6 +7,7 @@ findings: the UI, behind its login and roles, is where those are read.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -15,23 +16,49 @@ from pvwatch.models import Case, Item
 from pvwatch.storage.base import Checkpoint
 
 _MAX_LIST = 20  # bound lists copied from classifier output
+REF_KIND = "item_ref"  # kv: alert reference -> item key, for links to items whose key is not shown
 
 
 def _iso(ts: datetime | None) -> str | None:
     return ts.astimezone(UTC).isoformat(timespec="seconds") if ts is not None else None
 
 
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_.:/~-]{1,160}$")
+
+
+def plain_key(key: str) -> bool:
+    """Keys made of platform ids (digits, letters, dashes) are shown; anything else a source chose itself (an
+    e-mail address as post id, spaces, control characters) never leaves pvwatch: alerts carry a reference."""
+    return bool(_PLAIN_KEY.match(key))
+
+
+def item_ref(key: str) -> str:
+    """An opaque, stable reference to an item (keyed: it reveals nothing about the key)."""
+    from pvwatch.storage.audit_chain import AuditKey
+
+    return "r" + AuditKey.from_env().mac("item-ref", key)[:31]
+
+
 def item_link(base_url: str, key: str) -> str:
-    return f"{base_url.rstrip('/')}/items/{quote(key, safe=':')}"
+    # The review UI's item page is /item?key=... (moderation/web/views_queue.py); the key is source-supplied,
+    # so every reserved character is escaped.
+    return f"{base_url.rstrip('/')}/item?key={quote(key, safe=':')}"
+
+
+def ref_link(base_url: str, ref: str) -> str:
+    return f"{base_url.rstrip('/')}/item?ref={ref}"
 
 
 def item_payload(item: Item, event: str, rule: str, base_url: str) -> dict[str, Any]:
     a = item.analysis
+    plain = plain_key(item.key)
+    ref = item_ref(item.key)
     return {
         "event": event,
         "rule": rule,
-        "item_key": item.key,
-        "platform": item.post.platform,
+        "item_key": item.key if plain else None,
+        "item_ref": ref,
+        "platform": item.post.platform if plain else item.post.source,
         "products": a.products[:_MAX_LIST],
         "flags": [f.value for f in item.flags],
         "serious": a.serious,
@@ -39,7 +66,7 @@ def item_payload(item: Item, event: str, rule: str, base_url: str) -> dict[str, 
         "special_situations": sorted({s.type for s in a.special_situations})[:_MAX_LIST],
         "score": round(a.adverse_event.score, 3),
         "day_zero": _iso(item.day_zero),
-        "link": item_link(base_url, item.key),
+        "link": item_link(base_url, item.key) if plain else ref_link(base_url, ref),
     }
 
 
@@ -48,13 +75,14 @@ def case_payload(case: Case, event: str, rule: str, base_url: str, now: datetime
         "event": event,
         "rule": rule,
         "case_id": case.id,
-        "item_key": case.item_key,
+        "item_key": case.item_key if plain_key(case.item_key) else None,
         "products": [case.product] if case.product else [],
         "serious": case.serious,
         "status": str(case.status),
         "due_at": _iso(case.due_at),
         "days_left": round((case.due_at - now).total_seconds() / 86400, 1),
-        "link": item_link(base_url, case.item_key),
+        "link": item_link(base_url, case.item_key) if plain_key(case.item_key)
+        else ref_link(base_url, item_ref(case.item_key)),
     }
 
 

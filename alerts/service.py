@@ -25,7 +25,7 @@ from alerts.channels import Channel, DeliveryError, Message, build_channel
 from alerts.config import ITEM_EVENTS, AlertsConfig, Rule
 from alerts.digest import flush_digests
 from alerts.outbox import Delivery, Outbox, State, delivery_id
-from alerts.payload import case_payload, collector_payload, item_payload
+from alerts.payload import REF_KIND, case_payload, collector_payload, item_payload, item_ref
 from alerts.rules import collector_stopped, match_case, match_item, send_after
 from pvwatch.config import Config
 from pvwatch.models import Item
@@ -97,7 +97,25 @@ class AlertService:
         for rule in self.item_rules:
             if match_item(rule, item):
                 payload = item_payload(item, rule.on, rule.name, base_url)
-                self._record(rule, item.key, payload, item.analysis.serious, now)
+                if self._record(rule, item.key, payload, item.analysis.serious, now) and not payload["item_key"]:
+                    # the link carries a reference; the UI resolves it here (/item?ref=...)
+                    self.store.kv.put(REF_KIND, payload["item_ref"], {"key": item.key})
+
+    def rederive(self, store: Store) -> int:
+        """Record the alerts of stored items that have none (a backend without transactions, killed between
+        storing an item and recording its alerts). Idempotent: delivery ids dedupe. Items older than
+        `keep_days` are skipped, as their deliveries may have been purged; returns how many were recorded."""
+        if not self.item_rules:
+            return 0
+        since = datetime.fromtimestamp(self.clock() - self.acfg.keep_days * 86400, UTC)
+        before = self.outbox.added
+        for item in store.items.iter_all():
+            if item.flags and item.post.collected_at >= since:
+                self.on_new_item(item)
+        added = self.outbox.added - before
+        if added:
+            log.warning("recorded %d alert deliveries missing after an interrupted run", added)
+        return added
 
     def _record(self, rule: Rule, subject: str, payload: dict[str, Any], serious: bool, now: float) -> int:
         at, held = send_after(rule, now, serious)
@@ -151,6 +169,8 @@ class AlertService:
                     if match_case(rule, case, now_dt):
                         payload = case_payload(case, rule.on, rule.name, base_url, now_dt)
                         added += self._record(rule, f"case:{case.id}", payload, case.serious, now)
+                        if not payload["item_key"]:
+                            self.store.kv.put(REF_KIND, item_ref(case.item_key), {"key": case.item_key})
         src_rules = [r for r in self.timer_rules if r.on == "collector_stopped"]
         if src_rules:
             disabled = {n for n, s in self.cfg.sources.items() if not s.enabled}

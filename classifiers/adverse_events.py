@@ -18,6 +18,7 @@ from classifiers.ae.layers import Evidence, Layers, Mention
 from classifiers.ae.model import LinearModel
 from classifiers.ae.reactions import CARE_SETTING, CARE_SETTINGS
 from classifiers.ae.rules import RuleScorer
+from classifiers.ae.text import span_end
 from classifiers.ae.transformer import blend
 from pvwatch.config import Config
 from pvwatch.errors import ConfigError
@@ -112,21 +113,36 @@ class AdverseEventClassifier:
 
     def analyze_many(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[Analysis]:
         evs = self.evidence(texts, langs)
-        results: list[Analysis | None] = [None] * len(evs)
-        todo = [i for i, e in enumerate(evs) if e.lang in self.languages]
-        for i, e in enumerate(evs):
-            if e.lang not in self.languages:
-                results[i] = Analysis(lang=e.lang, model="unclassified: language not in classifiers.languages")
-        scores = self.scores([evs[i] for i in todo])
-        for i, s in zip(todo, scores, strict=True):
-            results[i] = self._analysis(evs[i], s)
-        return [r for r in results if r is not None]
+        # A post in a language we have no tier for is still screened, with the configured language its words
+        # look most like (drug names and many reactions are shared), and says so: a PV tool must never
+        # leave a post silently unscreened.
+        given = [e.lang for e in evs]
+        fallback = [e.lang not in self.languages for e in evs]
+        evs = [self.layers.run_one(e.text, e.folded, self._fallback_lang(e.folded)) if fb else e
+               for e, fb in zip(evs, fallback, strict=True)]
+        out = [self._analysis(e, s) for e, s in zip(evs, self.scores(evs), strict=True)]
+        for i, fb in enumerate(fallback):
+            if fb:
+                out[i] = out[i].model_copy(update={
+                    "lang": given[i],
+                    "model": f"{out[i].model}; screened with the {evs[i].lang} tier: language {given[i]!r} "
+                             "is not in classifiers.languages"})
+        return out
+
+    def _fallback_lang(self, folded: str) -> str:
+        from classifiers.ae.lang import detect_lang
+
+        guess = detect_lang(folded, None, self.languages[0])
+        return guess if guess in self.languages else self.languages[0]
 
     def _analysis(self, ev: Evidence, score: float) -> Analysis:
-        spans = [Span(label="drug", start=m.start, end=m.end, text=ev.text[m.start:m.end], normalized=m.canonical)
+        def end(m: Any) -> int:  # past invisible characters folding moved out of the word
+            return span_end(ev.text, ev.folded, m.end)
+
+        spans = [Span(label="drug", start=m.start, end=end(m), text=ev.text[m.start:end(m)], normalized=m.canonical)
                  for m in ev.products]
-        spans += [Span(label=_reaction_label(m), start=m.start, end=m.end,
-                       text=ev.text[m.start:m.end], normalized=m.canonical) for m in ev.reactions]
+        spans += [Span(label=_reaction_label(m), start=m.start, end=end(m),
+                       text=ev.text[m.start:end(m)], normalized=m.canonical) for m in ev.reactions]
         spans.sort(key=lambda s: s.start)
         situations = [
             SpecialSituation(type=kind, evidence=[Span(label=kind, start=a, end=b, text=ev.text[a:b]) for a, b in hits])

@@ -50,7 +50,10 @@ def register(app: typer.Typer) -> None:
             raise PvwatchError("give either a TEXT argument or --file FILE")
         analyzer = Analyzer.from_config(_config(config))
         if text is not None:
-            rec = record(None, analyzer.analyze(text, lang))
+            from pvwatch.sanitize import clean_text
+
+            # argv bytes that are not UTF-8 arrive as lone surrogates: cleaned like any post text
+            rec = record(None, analyzer.analyze(clean_text(text), lang))
             typer.echo(json.dumps(rec, ensure_ascii=False, indent=2 if fmt == "json" else None))
             return
         if not file.exists():

@@ -9,6 +9,7 @@ import typer
 
 from pvwatch.cli.options import ConfigOpt, handle_errors
 from pvwatch.config import load_config
+from pvwatch.sanitize import printable
 
 
 def register(app: typer.Typer) -> None:
@@ -36,14 +37,19 @@ def register(app: typer.Typer) -> None:
         from rich.text import Text
 
         table = Table("source", "type", "status", "last success", "lag (s)", "errors", "collected", "coverage",
+                      "quarantined",
                       "last error")
         for r in rows:
             lag = "" if r["lag_seconds"] is None else f"{r['lag_seconds']:.0f}"
             # Text(): error messages may contain platform text; never let them become rich markup
             table.add_row(r["name"], str(r["type"] or ""), r["status"], r["last_success"] or "-", lag,
                           str(r["error_count"]), str(r["collected"]), Text(r["coverage"] or "-"),
-                          Text(f"{r['last_error_at'] or ''} {(r['last_error'] or '')[:80]}".strip()))
+                          str(r["quarantined"]),
+                          Text(printable(f"{r['last_error_at'] or ''} {(r['last_error'] or '')[:80]}".strip())))
         Console().print(table)
+        if any(r["quarantined"] for r in rows):
+            typer.echo("quarantined records: `pvwatch quarantine` lists them, `pvwatch quarantine --replay` "
+                       "processes them again once the cause is fixed")
 
     @app.command()
     @handle_errors

@@ -15,6 +15,9 @@ from typing import Any
 import httpx
 
 from pvwatch.errors import CollectorError
+from pvwatch.logsafe import install as _redact_http_logs
+
+_redact_http_logs()  # webhook URLs and API keys are credentials: never in a log line
 
 MAX_RESPONSE_BYTES = 10_000_000  # a page of comments is far smaller; anything bigger is refused
 DEFAULT_WAIT = 60.0

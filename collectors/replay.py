@@ -18,7 +18,8 @@ from pydantic import ValidationError
 
 from collectors.base import Collector, Options
 from pvwatch.models import MAX_RAW_BYTES, Post
-from pvwatch.ports import Batch
+from pvwatch.ports import Batch, Rejected
+from pvwatch.sanitize import bounded, loads
 
 csv.field_size_limit(1_000_000)
 
@@ -30,8 +31,12 @@ class ReplayOptions(Options):
     batch_size: int = 100
 
 
-def record_to_post(rec: Any, *, default_platform: str, source: str, company_owned: bool = False) -> Post:
-    """The one place a flat export record becomes a `Post`. Raises ValueError on a malformed record."""
+def record_to_post(rec: Any, *, default_platform: str, source: str, company_owned: bool = False,
+                   namespace: str | None = None) -> Post:
+    """The one place a flat export record becomes a `Post`. Raises ValueError on a malformed record.
+
+    `namespace` (webhooks): the post key is prefixed with the receiving source, as the sender chose the
+    platform and id."""
     if not isinstance(rec, dict):
         raise ValueError("record is not an object")
     rid = rec.get("id")
@@ -55,6 +60,7 @@ def record_to_post(rec: Any, *, default_platform: str, source: str, company_owne
             thread_id=(str(rec["thread_id"]) if rec.get("thread_id") else None),
             source=source,
             company_owned=bool(rec.get("company_owned", company_owned)),
+            namespace=namespace,
             raw=rec if len(raw_json) <= MAX_RAW_BYTES else {"truncated": raw_json[:MAX_RAW_BYTES]},
         )
     except ValidationError as exc:
@@ -67,20 +73,30 @@ def detect_format(path: Path, declared: str = "auto") -> str:
     return "csv" if path.suffix.lower() in (".csv", ".tsv") else "jsonl"
 
 
-def iter_records(fh: IO[str], fmt: str, delimiter: str = ",") -> Iterator[tuple[Any, str | None]]:
-    """Yield (record, error). Malformed lines yield (None, reason) so they are counted, never fatal."""
+def iter_records(fh: IO[str], fmt: str, delimiter: str = ",") -> Iterator[tuple[Any, str | None, str]]:
+    """Yield (record, error, raw text). Malformed lines yield (None, reason, line): counted and quarantined,
+    never fatal."""
     if fmt == "csv":
         for row in csv.DictReader(fh, delimiter=delimiter):
-            yield row, None
+            yield row, None, ""
         return
     for n, line in enumerate(fh, 1):
         if not line.strip():
-            yield None, None
+            yield None, None, ""
             continue
         try:
-            yield json.loads(line), None
+            yield loads(line), None, line
         except json.JSONDecodeError as exc:
-            yield None, f"line {n}: not JSON ({exc.msg})"
+            yield None, f"line {n}: not JSON ({exc.msg})", line
+        except ValueError as exc:  # nested too deep: refused before the parser recurses
+            yield None, f"line {n}: {exc}", line
+
+
+def record_text(rec: Any, line: str) -> str:
+    """What the dead-letter store keeps of a rejected record."""
+    if line:
+        return line.rstrip("\n")
+    return json.dumps(bounded(rec), ensure_ascii=False, default=str)
 
 
 class ReplayCollector(Collector):
@@ -92,15 +108,15 @@ class ReplayCollector(Collector):
         super().__init__(*args, **kwargs)
         self.path = self.cfg.resolve(self.options.path)
         self._fh: IO[str] | None = None
-        self._iter: Iterator[tuple[Any, str | None]] | None = None
+        self._iter: Iterator[tuple[Any, str | None, str]] | None = None
         self._pos = 0  # records consumed from the open file handle
 
     def _open(self, skip: int) -> None:
         self.close()
         if not self.path.exists():
-            from pvwatch.errors import CollectorError
+            from pvwatch.errors import SourceMissing
 
-            raise CollectorError(f"source {self.name}: file {self.path} not found; check sources.{self.name}.path")
+            raise SourceMissing(f"source {self.name}: file {self.path} not found; check sources.{self.name}.path")
         fmt = detect_format(self.path, self.options.format)
         # Kept open across polls (closed in close()): reopening and skipping on every poll is O(n^2).
         self._fh = open(self.path, encoding="utf-8-sig", errors="replace", newline="")  # noqa: SIM115
@@ -119,8 +135,9 @@ class ReplayCollector(Collector):
         assert self._iter is not None
         posts: list[Post] = []
         errors: list[str] = []
+        rejected: list[Rejected] = []
         exhausted = False
-        while len(posts) < self.options.batch_size:
+        while len(posts) + len(rejected) < self.options.batch_size:
             nxt = next(self._iter, None)
             if nxt is None:
                 exhausted = True
@@ -128,9 +145,10 @@ class ReplayCollector(Collector):
                 self._iter = None
                 break
             self._pos += 1
-            rec, err = nxt
+            rec, err, line = nxt
             if err:
                 errors.append(err)
+                rejected.append(Rejected(line.rstrip("\n"), err))
                 continue
             if rec is None:
                 continue
@@ -145,8 +163,15 @@ class ReplayCollector(Collector):
                 )
             except ValueError as exc:
                 errors.append(f"record {self._pos}: {exc}")
+                rejected.append(Rejected(record_text(rec, line), f"record {self._pos}: {exc}"))
         # _pos counts records from the start of the file, so it is the absolute resume point.
-        return Batch(posts=posts, cursor={"records": self._pos}, exhausted=exhausted, errors=errors)
+        return Batch(posts=posts, cursor={"records": self._pos}, exhausted=exhausted, errors=errors,
+                     rejected=rejected)
+
+    def record_to_post(self, record: Any) -> Post:
+        """A record (e.g. from the dead-letter store) as this source would read it; ValueError if invalid."""
+        return record_to_post(record, default_platform=self.options.platform, source=self.name,
+                              company_owned=self.source.company_owned)
 
     def close(self) -> None:
         if self._fh is not None:

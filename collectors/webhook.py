@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 import time
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -26,10 +27,11 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from collectors.base import Collector, Options
-from collectors.replay import record_to_post
+from collectors.replay import record_text, record_to_post
 from pvwatch.errors import ConflictError
 from pvwatch.models import Post, utcnow
-from pvwatch.ports import Batch
+from pvwatch.ports import Batch, Rejected
+from pvwatch.sanitize import TooDeep, loads
 
 if TYPE_CHECKING:
     from pvwatch.config import Config
@@ -121,13 +123,15 @@ def check_auth(opts: WebhookOptions, secret: str, headers: dict[str, str], body:
         age = abs(now - float(ts))
     except ValueError:
         return f"{TS_HEADER} is not a Unix time"
+    if not math.isfinite(age):  # "nan" or "inf" would compare as never too old
+        return f"{TS_HEADER} is not a Unix time"
     if age > opts.tolerance_seconds:
         return f"{TS_HEADER} is {age:.0f}s away from server time (limit {opts.tolerance_seconds}s)"
     return None if hmac.compare_digest(sign(secret, ts, body), sig) else "signature does not match"
 
 
 def parse_records(body: bytes, max_posts: int) -> list[Any]:
-    data = json.loads(body)
+    data = loads(body)  # depth-bounded: a 100,000-deep body is a 400, not a RecursionError
     if isinstance(data, dict) and isinstance(data.get("posts"), list):
         data = data["posts"]
     records = data if isinstance(data, list) else [data]
@@ -167,6 +171,8 @@ def webhook_router(cfg: Config, store: Store) -> APIRouter:
             records = parse_records(body, opts.max_posts)
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise HTTPException(400, "body is not JSON") from None
+        except TooDeep as exc:
+            raise HTTPException(400, str(exc)) from None
         except ValueError as exc:
             raise HTTPException(413, str(exc)) from None
         good, rejected = _validate(records, opts, source, cfg)
@@ -198,7 +204,8 @@ def _validate(records: list[Any], opts: WebhookOptions, source: str,
     company = cfg.sources[source].company_owned
     for i, rec in enumerate(records):
         try:
-            record_to_post(rec, default_platform=opts.platform, source=source, company_owned=company)
+            record_to_post(rec, default_platform=opts.platform, source=source, company_owned=company,
+                           namespace=source)
         except (ValueError, TypeError) as exc:
             rejected.append({"index": i, "error": str(exc)[:300]})
             continue
@@ -235,19 +242,26 @@ class WebhookCollector(Collector):
         pruned = self._prune(store, int(cursor.get("pruned", 0)), seq)
         posts: list[Post] = []
         errors: list[str] = []
+        rejected: list[Rejected] = []
         exhausted = False
-        while len(posts) < self.options.batch_size:
+        while len(posts) + len(rejected) < self.options.batch_size:
             got = store.kv.get(INBOX, slot_id(self.name, seq + 1))
             if got is None:
                 exhausted = True
                 break
             seq += 1
             try:
-                posts.append(record_to_post(got[0].get("record"), default_platform=self.options.platform,
-                                            source=self.name, company_owned=self.source.company_owned))
+                posts.append(self.record_to_post(got[0].get("record")))
             except (ValueError, TypeError) as exc:
                 errors.append(f"inbox {seq}: {exc}")
-        return Batch(posts=posts, cursor={"seq": seq, "pruned": pruned}, exhausted=exhausted, errors=errors)
+                rejected.append(Rejected(record_text(got[0].get("record"), ""), f"inbox {seq}: {exc}"))
+        return Batch(posts=posts, cursor={"seq": seq, "pruned": pruned}, exhausted=exhausted, errors=errors,
+                     rejected=rejected)
+
+    def record_to_post(self, record: Any) -> Post:
+        """A record as this source reads it (also for dead-letter replays); ValueError if invalid."""
+        return record_to_post(record, default_platform=self.options.platform, source=self.name,
+                              company_owned=self.source.company_owned, namespace=self.name)
 
     def _prune(self, store: Store, pruned: int, committed: int) -> int:
         """Delete inbox entries the pipeline has stored and checkpointed (the cursor we were given is saved).

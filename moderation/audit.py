@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from moderation.roles import require
 from pvwatch.models import AuditRecord, Item
 from pvwatch.storage.base import Store
 
@@ -43,3 +44,11 @@ def save_item(store: Store, actor: str, action: str, before: Item, changed: Item
     snap = item_snapshot(before)
     return store.update_audited(changed, lambda saved: AuditRecord(
         actor=actor, action=action, entity="item", entity_id=before.key, before=snap, after=item_snapshot(saved)))
+
+
+def read_trail(store: Store, role: str, entity_id: str | None = None, limit: int = 500) -> list[AuditRecord]:
+    """What an audit viewer shows: only roles with the view_audit permission (compliance, admin), newest
+    first. Raises PermissionDenied for any other role."""
+    require(role, "view_audit")
+    records = list(store.audit.iter(entity_id))
+    return records[::-1][:limit]

@@ -80,7 +80,7 @@ def register(app: typer.Typer) -> None:
     @audit_app.command("verify")
     @handle_errors
     def audit_verify(config: Path = ConfigOpt) -> None:
-        """Walk the hash chain; exit 1 and name the first tampered record if it is broken."""
+        """Walk the keyed hash chain and its head checkpoint; exit 1 naming every tampered record."""
         from pvwatch.config import load_config
         from pvwatch.storage import open_store
 
@@ -88,7 +88,8 @@ def register(app: typer.Typer) -> None:
         with open_store(cfg) as store:
             ok, message = store.audit.verify()
         if not ok:
-            typer.echo(f"TAMPERED: {message}", err=True)
+            for line in message.splitlines():
+                typer.echo(f"TAMPERED: {line}", err=True)
             raise typer.Exit(1)
         typer.echo(f"ok: {message}")
 

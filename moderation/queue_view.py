@@ -9,6 +9,7 @@ import typer
 from moderation.masking import redact_for_role
 from moderation.roles import Role
 from pvwatch.models import Item
+from pvwatch.sanitize import printable
 from pvwatch.storage.base import Page
 
 
@@ -41,7 +42,8 @@ def print_queue(page: Page, as_json: bool) -> None:
     for r in rows:
         text = str(r["text"]).replace("\n", " ")
         flags = ",".join(r["flags"]) or "-"  # type: ignore[arg-type]
-        typer.echo(f"{r['key']:<28} {r['status']:<10} {flags:<45} {text[:70]}")
+        # printable(): post text and keys are hostile; an ESC sequence must not drive the terminal
+        typer.echo(printable(f"{r['key']:<28} {r['status']:<10} {flags:<45} {text[:70]}"))
 
 
 def print_item(item: Item, as_json: bool) -> None:
@@ -49,4 +51,5 @@ def print_item(item: Item, as_json: bool) -> None:
     row["evidence"] = [e.model_dump() for e in item.analysis.adverse_event.evidence]
     row["icsr"] = {k: v.model_dump() for k, v in item.analysis.icsr.items()}
     row["personal_data"] = [p.type for p in item.analysis.personal_data]
+    # json.dumps escapes control characters itself
     typer.echo(json.dumps(row, ensure_ascii=False, indent=None if as_json else 2))

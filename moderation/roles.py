@@ -38,6 +38,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "view_sources": _ALL,
     "manage_users": frozenset({Role.admin}),
     "manage_tokens": frozenset({Role.admin}),
+    "manage_sources": frozenset({Role.admin}),  # source health and the dead-letter store (raw records)
 }
 
 

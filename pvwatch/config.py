@@ -78,6 +78,15 @@ class TransformerConfig(_Section):
 
 class ClassifiersConfig(_Section):
     languages: list[str] = Field(default_factory=lambda: ["fr", "en"])
+
+    @field_validator("languages")
+    @classmethod
+    def _some_language(cls, v: list[str]) -> list[str]:
+        # Empty would leave every post unscreened; other languages are screened with the closest tier.
+        if not v:
+            raise ValueError("an empty list would leave every post unscreened; list \"fr\", \"en\" or both "
+                             "(posts in other languages are screened with the closest of them)")
+        return v
     ae_threshold: float = Field(default=0.35, ge=0.0, le=1.0)
     ae_threshold_fr: float | None = Field(default=None, ge=0.0, le=1.0)  # French posts; None: ae_threshold
     model_path: str = ""  # empty: the model built by `make model` inside classifiers/
@@ -139,6 +148,24 @@ class UIConfig(_Section):
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {v!r}; use an IANA name such as \"Europe/Paris\" or \"UTC\"") from None
+        return v
+
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks). Empty: the peer's
+    # address is the client's, whatever headers it sends (else rotating the header dodges the login lock-out).
+    trusted_proxies: list[str] = Field(default_factory=list)
+    access_log: bool = True  # one line per request: method, route and status only (no query, no item key)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, v: list[str]) -> list[str]:
+        import ipaddress
+
+        for entry in v:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or network; write e.g. \"10.0.0.5\" or "
+                                 "\"10.0.0.0/24\"") from None
         return v
 
 

@@ -24,6 +24,10 @@ class StorageError(PvwatchError):
     """The store could not do what was asked."""
 
 
+class StoreUnavailable(StorageError):
+    """The store cannot be used right now (full disk, read-only file, cluster down): retry, do not quarantine."""
+
+
 class ConflictError(StorageError):
     """Optimistic concurrency: someone else changed the record first; reload and retry."""
 
@@ -34,6 +38,10 @@ class NotFoundError(StorageError):
 
 class CollectorError(PvwatchError):
     """A platform collector failed in a way retrying will not fix."""
+
+
+class SourceMissing(CollectorError):
+    """What the source reads does not exist (a replay file): retrying within this run cannot help."""
 
 
 class PermissionDenied(PvwatchError):

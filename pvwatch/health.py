@@ -25,10 +25,13 @@ def health_report(store: Store, cfg: Config | None = None, stale_after: float | 
                   now: datetime | None = None) -> list[dict[str, Any]]:
     """One row per configured or checkpointed source: name, type, last_success, lag_seconds, error_count,
     last_error, last_error_at, collected, reported/read/gaps/coverage (what the platform says exists against
-    what could be read, and why anything was not collected), status."""
+    what could be read, and why anything was not collected), quarantined (dead letters), status."""
     now = now or utcnow()
     stale = stale_after if stale_after is not None else max(600.0, 10 * (cfg.pipeline.poll_seconds if cfg else 30))
+    from pvwatch.deadletter import DeadLetters
+
     cps = {cp.source: cp for cp in store.checkpoints.all()}
+    quarantined = DeadLetters(store).counts()
     names = list(cfg.sources) if cfg else []
     names += [n for n in sorted(cps) if n not in names]
     rows = []
@@ -43,6 +46,7 @@ def health_report(store: Store, cfg: Config | None = None, stale_after: float | 
             "last_error_at": cp.last_error_at.isoformat() if cp and cp.last_error_at else None,
             "reported": cp.reported if cp else 0, "read": cp.read if cp else 0,
             "gaps": dict(sorted((cp.gaps if cp else {}).items(), key=lambda kv: -kv[1])),
+            "quarantined": quarantined.get(name, 0),  # dead letters waiting for a fix (`pvwatch quarantine`)
         }
         row["coverage"] = coverage_text(row)
         row["status"] = _status(cp, now, stale)

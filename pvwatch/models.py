@@ -7,12 +7,14 @@ the store keeps `Item`s (a post, its analysis and its review state), `Case`s and
 from __future__ import annotations
 
 import enum
+import json
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pvwatch.case_record import CaseLink, CaseReaction, FollowUpAttempt, Patient, Reporter, SeriousnessCriterion
+from pvwatch.sanitize import bounded, clean_text, clean_token
 
 MAX_TEXT_CHARS = 20_000  # posts are hostile input: bound what we store and classify
 MAX_RAW_BYTES = 200_000
@@ -48,11 +50,32 @@ class Post(BaseModel):
     rule: str | None = None
     company_owned: bool = False
     raw: dict[str, Any] | None = None
+    # Set for sources whose senders choose `platform` and `id` themselves (webhooks): the key is then
+    # "<namespace>/<platform>:<id>", so a sender can never name, and overwrite, a post another source stored.
+    namespace: str | None = Field(default=None, max_length=80)
+    # A new version of a post linked to a PV case (the original is never changed in place): its key.
+    version_of: str | None = None
 
-    @field_validator("text")
+    # Posts are hostile input, and this is the one place raw input becomes a Post (pvwatch/sanitize.py).
+    @field_validator("text", mode="before")
     @classmethod
-    def _bound_text(cls, v: str) -> str:
-        return v[:MAX_TEXT_CHARS]
+    def _clean_text(cls, v: Any) -> Any:
+        return clean_text(v)[:MAX_TEXT_CHARS] if isinstance(v, str) else v
+
+    @field_validator("platform", "id", "author", "lang", "parent_id", "thread_id", "source", "rule", "url",
+                     "namespace", mode="before")
+    @classmethod
+    def _clean_token(cls, v: Any) -> Any:
+        return clean_token(v) if isinstance(v, str) else v
+
+    @field_validator("raw", mode="before")
+    @classmethod
+    def _bound_raw(cls, v: Any) -> Any:
+        if not isinstance(v, dict):
+            return v
+        safe = bounded(v)
+        dumped = json.dumps(safe, ensure_ascii=False)
+        return safe if len(dumped) <= MAX_RAW_BYTES else {"truncated": dumped[:MAX_RAW_BYTES]}
 
     @field_validator("created_at", "collected_at")
     @classmethod
@@ -69,8 +92,8 @@ class Post(BaseModel):
 
     @property
     def key(self) -> str:
-        """Stable identity across replays: (platform, post id)."""
-        return f"{self.platform}:{self.id}"
+        """Stable identity across replays: (namespace, platform, post id)."""
+        return f"{self.namespace}/{self.platform}:{self.id}" if self.namespace else f"{self.platform}:{self.id}"
 
 
 class Span(BaseModel):
@@ -260,3 +283,4 @@ class AuditRecord(BaseModel):
     after: dict[str, Any] | None = None
     prev_hash: str = ""
     hash: str = ""
+    mac: str = ""  # HMAC of `hash` with the audit key (storage/audit_chain.py); "" on records older than it

@@ -16,11 +16,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pvwatch.config import Config
-from pvwatch.errors import PvwatchError
+from pvwatch.deadletter import DeadLetters
+from pvwatch.errors import PvwatchError, SourceMissing
 from pvwatch.models import AuditRecord, FlagType, Item, Post, day_zero_for, utcnow
 from pvwatch.ports import Analyzer, Batch, Collector, ItemHook, Ticker
 from pvwatch.privacy import Pseudonymizer
+from pvwatch.quarantine import process_or_quarantine
 from pvwatch.storage.base import Checkpoint, Store
+from pvwatch.versions import record_new_version, split_versions
 from pvwatch.workers import SourceLeases
 
 log = logging.getLogger("pvwatch.pipeline")
@@ -32,7 +35,9 @@ class RunStats:
     new: int = 0
     flagged: int = 0
     errors: int = 0
+    quarantined: int = 0  # records and posts moved to the dead-letter store
     by_source: dict[str, int] = field(default_factory=dict)
+    failing: dict[str, str] = field(default_factory=dict)  # sources whose last poll failed: their error
 
 
 @dataclass
@@ -41,6 +46,7 @@ class _SourceState:
     next_at: float = 0.0
     failures: int = 0
     exhausted: bool = False
+    fatal: bool = False  # its input is missing (SourceMissing): --once gives up on it at once
 
 
 def backoff_seconds(failures: int, base: float = 1.0, cap: float = 300.0) -> float:
@@ -58,6 +64,7 @@ class Pipeline:
         hooks: list[ItemHook] | None = None,
         tickers: list[Ticker] | None = None,
         lease: SourceLeases | None = None,
+        recorders: list[ItemHook] | None = None,
     ) -> None:
         self.cfg = cfg
         self.store = store
@@ -65,8 +72,13 @@ class Pipeline:
         self.collectors = list(collectors)
         self.pseudonymizer = Pseudonymizer.from_config(cfg)
         self.hooks: list[ItemHook] = list(hooks or [])
+        # Recorders run inside the transaction that stores the batch (alerts' outbox): "item stored" and "its
+        # alerts are due" commit together or not at all. They must not do network I/O, and their errors
+        # roll the batch back (the source retries it) instead of being logged and forgotten.
+        self.recorders: list[ItemHook] = list(recorders or [])
         self.tickers: list[Ticker] = list(tickers or [])
         self.stats = RunStats()
+        self.letters = DeadLetters(store)
         # Several workers on one store (Elasticsearch): poll only the sources whose lease we hold.
         names = [c.name for c in self.collectors]
         self.lease = lease if lease is not None else SourceLeases.for_pipeline(cfg, store, names)
@@ -86,12 +98,17 @@ class Pipeline:
             if FlagType.adverse_event in item.flags:
                 item = item.model_copy(update={"day_zero": day_zero_for(post, self.cfg.cases.day_zero)})
             items.append(item)
-        for item, is_new in zip(items, self.store.items.upsert_many(items), strict=True):  # one bulk request
-            self.stats.seen += 1
-            if is_new:
-                self.stats.new += 1
-                self.stats.flagged += bool(item.flags)
-                new_items.append(item)
+        with self.store.transaction():  # SQLite: one transaction; Elasticsearch: alerts re-derived at start-up
+            items = split_versions(self.store, items)  # a post behind a case is never changed in place
+            for item, is_new in zip(items, self.store.items.upsert_many(items), strict=True):  # one bulk request
+                if is_new:
+                    new_items.append(item)
+                    record_new_version(self.store, item)
+                    for recorder in self.recorders:
+                        recorder(item)
+        self.stats.seen += len(items)
+        self.stats.new += len(new_items)
+        self.stats.flagged += sum(bool(i.flags) for i in new_items)
         for item in new_items:
             self._run_hooks(item)
         return new_items
@@ -108,6 +125,8 @@ class Pipeline:
         """A post spooled while the store was unreachable turned out new on replay: count it, alert on it."""
         self.stats.new += 1
         self.stats.flagged += bool(item.flags)
+        for recorder in self.recorders:
+            recorder(item)
         self._run_hooks(item)
 
     # -- one source step -----------------------------------------------------------------------
@@ -116,7 +135,14 @@ class Pipeline:
         cp = self.store.checkpoints.get(col.name)
         try:
             batch = col.poll(cp.cursor)
-            self.process(batch.posts)
+            for bad in batch.rejected:  # records that never became a Post: quarantined, the cursor moves on
+                self.letters.add_record(col.name, bad.record, bad.reason)
+            _, quarantined = process_or_quarantine(self.process, self.letters, col.name, batch.posts)
+            self.stats.quarantined += quarantined + len(batch.rejected)
+        except SourceMissing as exc:
+            self._failed(state, cp, str(exc))
+            state.fatal = True  # a missing file: retrying within this run will not help (--once gives up)
+            return None
         except PvwatchError as exc:
             self._failed(state, cp, str(exc))
             return None
@@ -141,7 +167,9 @@ class Pipeline:
             cp.lag_seconds = max(0.0, (now - newest).total_seconds())
         self.store.checkpoints.save(cp)
         self.stats.by_source[col.name] = self.stats.by_source.get(col.name, 0) + len(batch.posts)
+        self.stats.failing.pop(col.name, None)
         state.failures = 0
+        state.fatal = False
         state.exhausted = batch.exhausted
         pause = batch.wait_seconds or (self.cfg.pipeline.poll_seconds if batch.exhausted else 0.0)
         state.next_at = time.monotonic() + pause
@@ -153,12 +181,16 @@ class Pipeline:
     def _failed(self, state: _SourceState, cp: Checkpoint, message: str) -> None:
         state.failures += 1
         self.stats.errors += 1
+        self.stats.failing[state.collector.name] = message[:500]
         cp.error_count += 1
         cp.last_error = message[:500]
         cp.last_error_at = utcnow()
         if cp.failing_since is None:
             cp.failing_since = cp.last_error_at
-        self.store.checkpoints.save(cp)
+        try:
+            self.store.checkpoints.save(cp)
+        except PvwatchError as exc:  # the store itself is failing (full disk): keep running, retry later
+            log.error("source %s: could not record its error in the store: %s", state.collector.name, exc)
         delay = backoff_seconds(state.failures)
         state.next_at = time.monotonic() + delay
         log.warning("source %s: %s (retry in %.1fs)", state.collector.name, message, delay)
@@ -178,10 +210,11 @@ class Pipeline:
             while not stop.is_set():
                 if self.lease is not None:
                     self.lease.maybe_refresh()  # heartbeat even while every source waits
-                if once and all(s.exhausted or s.failures >= 5 or self._finished_elsewhere(s) for s in states):
+                if once and all(s.exhausted or s.fatal or s.failures >= 5 or self._finished_elsewhere(s)
+                                for s in states):
                     break
                 now = time.monotonic()
-                ready = [s for s in states if s.next_at <= now and not (once and s.exhausted)]
+                ready = [s for s in states if s.next_at <= now and not (once and (s.exhausted or s.fatal))]
                 if self.lease is not None:
                     ready = [s for s in ready if self.lease.owns(s.collector.name)]
                 for s in ready:
@@ -198,7 +231,7 @@ class Pipeline:
                     except Exception:
                         log.exception("periodic task failed; continuing")
                 if not ready:
-                    pending = [s.next_at for s in states if not (once and s.exhausted)]
+                    pending = [s.next_at for s in states if not (once and (s.exhausted or s.fatal))]
                     wait = min(pending) - time.monotonic() if pending else 0.5
                     stop.wait(max(0.05, min(wait, 1.0)))
         finally:

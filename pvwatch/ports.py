@@ -16,6 +16,14 @@ from typing import Any, Protocol
 from pvwatch.models import Analysis, Item, Post
 
 
+@dataclass(frozen=True)
+class Rejected:
+    """A record that could not become a Post: its text (for the dead-letter store) and why."""
+
+    record: str
+    reason: str
+
+
 @dataclass
 class Coverage:
     """What the platform says exists against what the collector could read, for what one poll looked at.
@@ -41,6 +49,7 @@ class Batch:
     wait_seconds: float = 0.0  # polite pause the platform asked for (rate limits)
     errors: list[str] = field(default_factory=list)  # malformed records skipped, for health reporting
     coverage: Coverage = field(default_factory=Coverage)
+    rejected: list[Rejected] = field(default_factory=list)  # those records, quarantined by the pipeline
 
 
 class Collector(Protocol):

@@ -11,12 +11,36 @@ import hashlib
 import hmac
 import os
 from collections.abc import Callable
+from typing import Any
 
 from pvwatch.config import Config
 from pvwatch.errors import ConfigError
 from pvwatch.models import Item, Post
 
 PSEUDONYM_PREFIX = "pz:"  # a colon never appears in a platform handle
+# Raw-payload fields that name the author on the platforms we collect from (X, Reddit, YouTube, Meta, exports).
+AUTHOR_FIELDS = frozenset({"author", "author_name", "authorname", "username", "user_name", "screen_name", "name",
+                           "authordisplayname", "display_name", "from_name", "handle", "user", "login"})
+
+
+def scrub_authors(raw: Any, author: str | None, pseudonym: Callable[[str], str]) -> Any:
+    """A copy of `raw` where the author's handle (wherever it appears as a value) and every author-naming
+    field are replaced by pseudonyms (recursion is safe: `Post` bounds raw payloads to 32 levels)."""
+    clear = author.strip().lstrip("@").casefold() if author and not author.startswith(PSEUDONYM_PREFIX) else None
+
+    def fix(key: str | None, value: Any) -> Any:
+        if isinstance(value, str) and value.startswith(PSEUDONYM_PREFIX):
+            return value
+        if isinstance(value, str) and ((clear and value.strip().lstrip("@").casefold() == clear)
+                                       or (key is not None and key.casefold() in AUTHOR_FIELDS and value)):
+            return pseudonym(value)
+        if isinstance(value, dict):
+            return {k: fix(k, v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [fix(None, v) for v in value]
+        return value
+
+    return fix(None, raw)
 
 
 class Pseudonymizer:
@@ -52,6 +76,8 @@ class Pseudonymizer:
             update["author"] = self.pseudonym(post.platform, post.author)
         if not self.keep_raw and post.raw is not None:
             update["raw"] = None
+        elif post.raw is not None:  # kept for audit, but never with the author in clear beside the pseudonym
+            update["raw"] = scrub_authors(post.raw, post.author, lambda h: self.pseudonym(post.platform, h))
         return post.model_copy(update=update) if update else post
 
     def author_matcher(self, handle: str, platform: str | None = None) -> Callable[[Item], bool]:

@@ -84,7 +84,7 @@ def test_ae_alert_is_delivered_once_without_personal_data(receiver: Receiver, st
     alert = body["alerts"][0]
     assert alert["item_key"] == "demo:1" and alert["products"] == ["Levothyrox"] and alert["serious"] is True
     assert alert["seriousness"] == ["hospitalisation"] and alert["special_situations"] == ["pregnancy"]
-    assert alert["link"] == "https://pv.example.org/items/demo:1"
+    assert alert["link"] == "https://pv.example.org/item?key=demo:1"
     raw = got[0].body.decode()
     for pd in ("Marie", "Dupont", "marie.dupont@example.com", "06 12 34 56 78", "@marie_dupont", it.post.author,
                "social.example", "hospitalisée"):
@@ -258,7 +258,7 @@ def test_case_deadlines_and_stopped_collectors(receiver: Receiver, store: Sqlite
     assert subjects == [("down", f"source:twitter:{(now - timedelta(minutes=45)).isoformat()}"),
                         ("due", "case:c-soon"), ("late", "case:c-late")]
     bodies = {r.json()["rule"]: r.json()["alerts"][0] for r in receiver.wait_for(3)}
-    assert bodies["due"]["days_left"] == 2.0 and bodies["due"]["link"] == "https://pv.example.org/items/demo:c-soon"
+    assert bodies["due"]["days_left"] == 2.0 and bodies["due"]["link"] == "https://pv.example.org/item?key=demo:c-soon"
     assert bodies["late"]["case_id"] == "c-late" and bodies["down"]["source"] == "twitter"
     clock.t += 120  # re-evaluated later: still one alert per case / per outage
     svc.tick()

@@ -80,10 +80,13 @@ def test_special_situations_seriousness_and_icsr_reasons(clf: AdverseEventClassi
     assert not general.icsr["patient"].met and "general" in general.icsr["patient"].reason
 
 
-def test_unconfigured_language_is_left_unclassified() -> None:
-    c = AdverseEventClassifier.from_config(parse_config({"classifiers": {"languages": ["fr"]}}))
-    a = c.analyze_many(["Ich habe Kopfschmerzen"], ["de"])[0]
-    assert a.lang == "de" and a.model.startswith("unclassified") and not a.adverse_event.decision
+def test_unconfigured_language_is_still_screened_and_says_so() -> None:
+    c = AdverseEventClassifier.from_config(parse_config({"classifiers": {"languages": ["fr"]},
+                                                         "products": [{"name": "Levothyrox"}]}))
+    a, b = c.analyze_many(["Ich habe Kopfschmerzen", "Tomo Levothyrox y tengo palpitations"], ["de", "es"])
+    assert a.lang == "de" and "screened with the fr tier" in a.model and "'de'" in a.model
+    assert not a.adverse_event.decision
+    assert b.products == ["Levothyrox"] and "palpitations" in {s.text for s in b.adverse_event.evidence}
 
 
 def test_hostile_input_is_bounded(clf: AdverseEventClassifier) -> None:

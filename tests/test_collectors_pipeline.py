@@ -84,7 +84,7 @@ def test_reddit_and_webhook_resume_across_restarts(tmp_path: Path, monkeypatch: 
         store.close()
         run_once()
         store = SqliteStore(tmp_path / "store.db")
-        assert sorted(i.key for i in store.items.iter_all()) == ["reddit:t1_c3", "reddit:t3_s1", "webhook:w1"]
+        assert sorted(i.key for i in store.items.iter_all()) == ["hook/webhook:w1", "reddit:t1_c3", "reddit:t3_s1"]
         cp = store.checkpoints.get("rd")
         assert cp.error_count == 1 and cp.collected == 2 and cp.last_success is not None
         enqueue(store, "hook", [{"id": "w2", "text": "second"}])
@@ -93,7 +93,7 @@ def test_reddit_and_webhook_resume_across_restarts(tmp_path: Path, monkeypatch: 
         run_once()  # a restart: every collector resumes from its checkpoint in the store
         store = SqliteStore(tmp_path / "store.db")
         keys = sorted(i.key for i in store.items.iter_all())
-        assert keys == ["reddit:t1_c3", "reddit:t1_c4", "reddit:t3_s1", "webhook:w1", "webhook:w2"]
+        assert keys == ["hook/webhook:w1", "hook/webhook:w2", "reddit:t1_c3", "reddit:t1_c4", "reddit:t3_s1"]
         item = store.items.get("reddit:t1_c3")
         assert item is not None and item.post.author != "thyro_reader_01"  # pseudonymised downstream
         assert store.checkpoints.get("hook").cursor["seq"] == 3

@@ -5,6 +5,9 @@ from __future__ import annotations
 import httpx
 
 from alerts.channels.base import Channel, DeliveryError
+from pvwatch.logsafe import install as _redact_http_logs
+
+_redact_http_logs()  # webhook URLs and API keys are credentials: never in a log line
 
 
 def _retry_after(resp: httpx.Response) -> float | None:

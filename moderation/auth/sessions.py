@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -68,6 +69,24 @@ class SessionManager:
 
     def destroy(self, session: Session) -> None:
         self.store.kv.delete(KIND, session.sid)
+
+    def purge(self, limit: int = 10_000) -> int:
+        """Delete sessions older than MAX_AGE (their cookies no longer verify): a session record names a
+        user and must not outlive its use. Returns how many were deleted."""
+        cutoff = utcnow().timestamp() - MAX_AGE
+        n = 0
+        for doc in self.store.kv.list(KIND, limit=limit):
+            sid, created = doc.get("sid"), doc.get("created_at")
+            if not isinstance(sid, str) or not isinstance(created, str):
+                continue  # written before sessions carried their id: expires with its cookie, never loads
+            try:
+                old = datetime.fromisoformat(created).timestamp() < cutoff
+            except ValueError:
+                old = True
+            if old:
+                self.store.kv.delete(KIND, sid)
+                n += 1
+        return n
 
     # Login form CSRF (no session yet): a signed random token in a cookie, echoed by the form.
     def login_token(self) -> tuple[str, str]:

@@ -4,6 +4,10 @@ FREE_FAILURES failures in a row lock the pair out for BASE_LOCK seconds, doublin
 up to MAX_LOCK. A lock-out answers before any password check, with the same message whether or not the
 username exists (no enumeration, and no argon2 work for an attacker to time). A successful login clears the
 count; a day without failure forgets it. Only keyed hashes are stored: no username or address in the kv.
+
+Atomic: `begin` counts the attempt as a failure (and sets the lock it would start) by compare-and-set
+BEFORE the password is checked, so concurrent attempts cannot all pass the check: at most FREE_FAILURES
+passwords are ever checked per lock window, however many requests arrive at once.
 """
 
 from __future__ import annotations
@@ -68,21 +72,41 @@ class LoginThrottle:
         doc, _ = self._current(self._id(username, client))
         return max(0.0, float(doc.get("locked_until", 0.0)) - self.clock())
 
-    def failed(self, username: str, client: str) -> tuple[int, float]:
-        """Count a failure; returns (failures in a row, lock-out it starts in seconds, 0 for none)."""
+    def begin(self, username: str, client: str) -> tuple[int, float]:
+        """Before checking a password: (failures in a row counting this attempt, 0.0) when it may go ahead,
+        or (0, seconds to wait) when the pair is locked. An attempt that goes ahead is already counted as a
+        failure with the lock-out it would start; `succeeded` clears it."""
         id = self._id(username, client)
-        for attempt in range(20):  # compare-and-set: workers counting the same pair never lose a failure
+        while True:  # compare-and-set: no two concurrent attempts are given the same count
             doc, version = self._current(id)
             now = self.clock()
+            wait = float(doc.get("locked_until", 0.0)) - now
+            if wait > 0:
+                return 0, wait
             failures = int(doc.get("failures", 0)) + 1
             lock = lock_seconds(failures)
-            new = {"failures": failures, "last": now, "locked_until": now + lock if lock else 0.0}
-            try:  # the last attempt writes blindly: under that much contention, counting beats exactness
-                self.store.kv.put(KIND, id, new, expected_version=version if attempt < 19 else None)
+            new = {"id": id, "failures": failures, "last": now, "locked_until": now + lock if lock else 0.0}
+            try:
+                self.store.kv.put(KIND, id, new, expected_version=version)
             except ConflictError:
-                continue
-            return failures, lock
-        raise AssertionError("unreachable: the last attempt does not compare")
+                continue  # someone else counted first: re-read, and perhaps find the pair locked now
+            return failures, 0.0
+
+    def failed(self, username: str, client: str) -> tuple[int, float]:
+        """Count a failure outside a login (tests, tools); returns (failures in a row, lock-out it starts)."""
+        failures, wait = self.begin(username, client)
+        return (failures, lock_seconds(failures)) if not wait else (0, wait)
+
+    def purge(self, limit: int = 10_000) -> int:
+        """Forget records idle for FORGET_AFTER (they would be ignored anyway): unknown usernames an attacker
+        tried must not pile up in the store for ever. Returns how many were deleted."""
+        n = 0
+        now = self.clock()
+        for doc in self.store.kv.list(KIND, limit=limit):
+            if now - float(doc.get("last", 0.0)) > FORGET_AFTER and isinstance(doc.get("id"), str):
+                self.store.kv.delete(KIND, doc["id"])
+                n += 1
+        return n
 
     def succeeded(self, username: str, client: str) -> None:
         self.store.kv.delete(KIND, self._id(username, client))

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pvwatch.models import FlagType, ItemStatus, utcnow
+from pvwatch.sanitize import clean_token
 from pvwatch.storage.base import ItemQuery, QueueOrder
 
 PAGE_SIZE = 50
@@ -36,7 +37,8 @@ class _Days:
 
 
 def _clean(v: str | None, limit: int = 100) -> str:
-    return (v or "").strip()[:limit]
+    # clean_token: a NUL or other control character in a filter is never meant, and SQLite's FTS cannot take it
+    return clean_token(v or "")[:limit]
 
 
 def _code(v: str | None, limit: int) -> str:

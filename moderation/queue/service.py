@@ -81,8 +81,18 @@ class QueueService:
             raise NotFoundError(f"no item {key!r}; it may have been purged by retention. Go back to the queue")
         return item
 
-    def history(self, actor: Actor, key: str) -> list[AuditRecord]:
+    def key_of_ref(self, actor: Actor, ref: str) -> str:
+        """The item an alert's reference link points to (alerts/payload.py `item_ref`)."""
         require(actor.role, "view_queue")
+        found = self.store.kv.get("item_ref", ref[:64])
+        if found is None or not isinstance(found[0].get("key"), str):
+            raise NotFoundError("this alert link points to no item; it may have been purged by retention. "
+                                "Go back to the queue")
+        return str(found[0]["key"])
+
+    def history(self, actor: Actor, key: str) -> list[AuditRecord]:
+        """The audit trail of one item: the view_audit permission (moderation/roles.py)."""
+        require(actor.role, "view_audit")
         return list(self.store.audit.iter(entity_id=key))
 
     def thread(self, actor: Actor, item: Item, limit: int = 20) -> list[Item]:

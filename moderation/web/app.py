@@ -16,6 +16,7 @@ from moderation.auth.throttle import LoginThrottle
 from moderation.cases.service import CaseService
 from moderation.queue.service import QueueService
 from moderation.web.context import HERE, CsrfFailed, LoginRequired, activate_for, render
+from moderation.web.housekeeping import housekeeping
 from moderation.web.i18n import N_, gettext
 from moderation.web.labels import denied
 from pvwatch.config import Config
@@ -48,6 +49,11 @@ def create_app(cfg: Config, store: Store, actions: ActionsFor | None = None) -> 
     app.state.queue = QueueService(cfg, store, actions)
     app.state.cases = CaseService(cfg, store)
     app.state.secure_cookies = cfg.ui.base_url.startswith("https://")
+    housekeeping(app)  # expired sessions and idle lock-out records go now, then hourly (views_auth.login)
+
+    from moderation.web import access_log
+
+    access_log.install(app)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
@@ -106,6 +112,7 @@ def create_app(cfg: Config, store: Store, actions: ActionsFor | None = None) -> 
                       PvwatchError(gettext("The error was logged for the administrators.")))
 
     from moderation.web import (
+        views_admin,
         views_auth,
         views_cases,
         views_dashboard,
@@ -122,6 +129,7 @@ def create_app(cfg: Config, store: Store, actions: ActionsFor | None = None) -> 
     app.include_router(views_prefs.router)
     app.include_router(views_cases.router)
     app.include_router(views_dashboard.router)
+    app.include_router(views_admin.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     return app
 

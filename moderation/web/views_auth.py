@@ -10,10 +10,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from moderation.audit import record
 from moderation.auth.sessions import COOKIE, MAX_AGE, PRE_COOKIE, SessionManager
-from moderation.auth.throttle import LoginThrottle
+from moderation.auth.throttle import LoginThrottle, lock_seconds
 from moderation.auth.users import authenticate
 from moderation.queue.service import Actor
+from moderation.web.client import client_address
 from moderation.web.context import posting_actor, render, safe_next, session_of
+from moderation.web.housekeeping import housekeeping
 from moderation.web.i18n import gettext as _
 from moderation.web.i18n import ngettext
 
@@ -53,18 +55,18 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
     if not sessions.check_login_token(request.cookies.get(PRE_COOKIE), login_token):
         return _login_page(request, _("The login form expired; please try again."), 403)
     store = request.app.state.store
+    housekeeping(request.app)
     throttle: LoginThrottle = request.app.state.throttle
-    # Behind a reverse proxy this is the client's address only if uvicorn trusts the proxy's
-    # X-Forwarded-For (FORWARDED_ALLOW_IPS; 127.0.0.1 by default), see docs/moderation.md.
-    client = request.client.host if request.client else "unknown"
+    # X-Forwarded-For counts only when the peer is one of [ui] trusted_proxies (moderation/web/client.py).
+    client = client_address(request)
     name = username[:64]
-    wait = throttle.locked_for(name, client)
+    failures, wait = throttle.begin(name, client)  # counted before the check: concurrent attempts too
     if wait > 0:  # before any password check: same answer, same (short) time for every username
         return _locked_page(request, wait)
     user = authenticate(store, name, password[:1024])
     if user is None:
         record(store, name or "(empty)", "auth.login_failed", "user", name or "(empty)", None, None)
-        failures, lock = throttle.failed(name, client)
+        lock = lock_seconds(failures)
         if lock:
             record(store, name or "(empty)", "auth.lockout", "user", name or "(empty)", None,
                    {"failures": failures, "locked_seconds": lock, "client": throttle.client_ref(client)})

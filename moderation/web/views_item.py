@@ -50,8 +50,10 @@ def _item_url(key: str) -> str:
 
 
 @router.get("/item")
-def item_page(request: Request, key: str, actor: Actor = Depends(current_actor)) -> Any:
+def item_page(request: Request, key: str = "", ref: str = "", actor: Actor = Depends(current_actor)) -> Any:
     svc: QueueService = request.app.state.queue
+    if ref and not key:  # alert links for items whose key is not shown outside pvwatch (alerts/payload.py)
+        key = svc.key_of_ref(actor, ref)
     item = svc.get(actor, key)
     thread = [{"item": t, "snippet": item_snippet(t, actor.role)[:SNIPPET]} for t in svc.thread(actor, item)]
     following = svc.next_after(actor, _filters(request), item.key)
@@ -59,7 +61,8 @@ def item_page(request: Request, key: str, actor: Actor = Depends(current_actor))
     proposals = cases.proposals(actor, item) if allowed(actor.role, "escalate") and not item.case_id else []
     return render(request, "item.html", actor=actor, item=item, text=render_item_text(item, actor.role),
                   proposals=proposals,
-                  evidence=evidence_of(item), thread=thread, history=svc.history(actor, item.key),
+                  evidence=evidence_of(item), thread=thread,
+                  history=svc.history(actor, item.key) if allowed(actor.role, "view_audit") else [],
                   reasons=DISMISS_REASONS, pd_types=sorted({p.type for p in item.analysis.personal_data}),
                   next_item=following)
 

@@ -14,6 +14,7 @@ from collectors.cli import register as collectors_cli
 from moderation.cli import register as moderation_cli
 from pvwatch.app.config import install_feature_checks
 from pvwatch.app.demo import register as demo_cli
+from pvwatch.app.quarantine import register as quarantine_cli
 from pvwatch.app.serve import register as serve_cli
 from pvwatch.cli.options import TEMPLATE, ConfigOpt, command_group, handle_errors, setup_logging, stop_on_signals
 from pvwatch.cli.privacy import register as privacy_cli
@@ -75,11 +76,18 @@ def run(
         say("running; progress every few seconds (Ctrl-C stops after the current batch)")
         stats = pipeline.run(stop, once=once, on_batch=progress.on_batch)
     say(progress.summary())
-    typer.echo(f"seen={stats.seen} new={stats.new} flagged={stats.flagged} errors={stats.errors}")
+    typer.echo(f"seen={stats.seen} new={stats.new} flagged={stats.flagged} errors={stats.errors}"
+               + (f" quarantined={stats.quarantined}" if stats.quarantined else ""))
+    if once and (stats.failing or (stats.quarantined and not stats.seen)):
+        for name, error in sorted(stats.failing.items()):
+            typer.echo(f"error: source {name} ingested nothing more: {error}", err=True)
+        if stats.quarantined and not stats.seen:
+            typer.echo("error: every record read was quarantined; see `pvwatch quarantine`", err=True)
+        raise typer.Exit(1)
 
 
 for _register in (classifiers_cli, collectors_cli, moderation_cli, alerts_cli, serve_cli, demo_cli, privacy_cli,
-                  storage_cli):
+                  storage_cli, quarantine_cli):
     _register(app)
 
 

@@ -28,11 +28,24 @@ def build_pipeline(cfg: Config, say: Callable[[str], None] = lambda _m: None) ->
             collector.attach_store(store)
     try:
         alerts = AlertService.from_config(cfg, store)
+        if not store.atomic:  # no transaction on this backend: re-derive what a crash may have lost
+            alerts.rederive(store)
         try:
             say(f"config, secrets and store ok ({len(collectors)} sources); loading the classifiers...")
             analyzer = Analyzer.from_config(cfg)
-            yield Pipeline(cfg, store, analyzer, collectors, hooks=[alerts.on_new_item], tickers=[alerts.tick])
+            # Alerts are recorded in the transaction that stores their item (crash-safe); sending is threaded.
+            yield Pipeline(cfg, store, analyzer, collectors, recorders=[alerts.on_new_item], tickers=[alerts.tick])
         finally:
             alerts.close()
     finally:
         store.close()
+
+
+def replay_dead_letters(cfg: Config, source: str | None = None) -> tuple[int, int]:
+    """`pvwatch quarantine --replay`: quarantined entries through the full pipeline (alerts included)."""
+    from pvwatch.quarantine import replay
+
+    with build_pipeline(cfg) as pipeline:
+        parsers = {c.name: c.record_to_post for c in pipeline.collectors if hasattr(c, "record_to_post")}
+        pending = pipeline.letters.list(source)
+        return replay(pipeline.process, pipeline.letters, pending, parsers)

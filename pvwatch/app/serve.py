@@ -64,7 +64,8 @@ def serve_demo(cfg: Config, port: int = 8765) -> None:
                 add_user(store, name, role, password, actor="demo")
                 typer.echo(f"  {name:<28} {password}   ({role.value})")
         typer.echo(f"review UI: http://127.0.0.1:{port}/  (Ctrl-C to stop)")
-        uvicorn.run(review_app(cfg, store, warm=True), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.run(review_app(cfg, store, warm=True), host="127.0.0.1", port=port, log_level="warning",
+                    proxy_headers=False, access_log=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -81,5 +82,7 @@ def register(app: typer.Typer) -> None:
         setup_logging()
         cfg = load_config(config)
         with open_store(cfg) as store:
+            # proxy_headers off: X-Forwarded-For is believed only from [ui] trusted_proxies (moderation/web/client.py);
+            # access_log off: uvicorn's prints query strings (moderation/web/access_log.py logs the route instead).
             uvicorn.run(review_app(cfg, store, warm=True), host=host or cfg.ui.host, port=port or cfg.ui.port,
-                        log_level="info")
+                        log_level="info", proxy_headers=False, access_log=False)

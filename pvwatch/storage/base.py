@@ -11,8 +11,6 @@ import abc
 import contextlib
 import dataclasses
 import enum
-import hashlib
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +20,8 @@ from pydantic import BaseModel, ValidationError
 
 from pvwatch.errors import StorageError
 from pvwatch.models import AuditRecord, Case, Item, as_utc, utcnow
+from pvwatch.storage.audit_chain import AuditKey, RawAudit, verify_chain
+from pvwatch.storage.audit_chain import audit_hash as audit_hash  # re-exported: callers import it from here
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -131,6 +131,8 @@ def merge_replay(old: Item, new: Item) -> Item | None:
     time, day zero and every piece of human review state, so replays never disturb a reviewer."""
     if old.status.value == "redacted":
         return None  # personal data was removed by a compliance officer: a replay must not bring it back
+    if old.case_id is not None:
+        return None  # behind a PV case nothing changes in place; changed content is a new version (versions.py)
     post = new.post.model_copy(update={"collected_at": old.post.collected_at})
     update: dict[str, Any] = {"post": post, "analysis": new.analysis, "flags": new.flags}
     if old.status.value == "new":
@@ -156,6 +158,11 @@ class ItemRepository(abc.ABC):
 
     @abc.abstractmethod
     def get(self, key: str) -> Item | None: ...
+
+    def get_many(self, keys: list[str]) -> dict[str, Item]:
+        """The items that exist among `keys`; backends override with one request (Elasticsearch mget)."""
+        found = {k: self.get(k) for k in dict.fromkeys(keys)}
+        return {k: v for k, v in found.items() if v is not None}
 
     @abc.abstractmethod
     def update(self, item: Item) -> Item:
@@ -196,14 +203,16 @@ class CheckpointRepository(abc.ABC):
     def all(self) -> list[Checkpoint]: ...
 
 
-def audit_hash(rec: AuditRecord) -> str:
-    """SHA-256 over the canonical JSON of the record (without its own hash) and the previous hash."""
-    body = rec.model_dump(mode="json", exclude={"hash"})
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
 class AuditRepository(abc.ABC):
+    _key: AuditKey | None = None
+
+    @property
+    def key(self) -> AuditKey:
+        """The MAC key, read from the environment when first needed (storage/audit_chain.py)."""
+        if self._key is None:
+            self._key = AuditKey.from_env()
+        return self._key
+
     @abc.abstractmethod
     def append(self, rec: AuditRecord) -> AuditRecord:
         """Sets seq, prev_hash and hash atomically; returns the stored record."""
@@ -212,18 +221,22 @@ class AuditRepository(abc.ABC):
     def iter(self, entity_id: str | None = None) -> Iterator[AuditRecord]:
         """In seq order; only one entity's records when entity_id is given."""
 
-    def verify(self) -> tuple[bool, str]:
-        """Walk the chain; (ok, message naming the first broken record)."""
-        prev = ""
-        n = 0
+    def raw_rows(self) -> Iterator[RawAudit]:
+        """Stored records as found, in seq order; backends override to expose their indexed columns."""
         for rec in self.iter():
-            n += 1
-            if rec.prev_hash != prev:
-                return False, f"record seq={rec.seq}: prev_hash does not match record before it (deleted or reordered)"
-            if audit_hash(rec) != rec.hash:
-                return False, f"record seq={rec.seq}: content does not match its hash (modified)"
-            prev = rec.hash
-        return True, f"{n} records, chain intact"
+            yield RawAudit(seq=rec.seq, doc=rec.model_dump(mode="json"))
+
+    def head(self) -> dict[str, Any] | None:
+        """The head checkpoint (last seq and hash, MAC'd), kept outside the records."""
+        return None
+
+    def store_has_data(self) -> bool:
+        """Whether records that are always audited exist (cases, users): an empty trail beside them was wiped."""
+        return False
+
+    def verify(self) -> tuple[bool, str]:
+        """Walk the chain and its head; (ok, report naming every broken record by seq, one per line)."""
+        return verify_chain(self.raw_rows(), self.head(), self.key, self.store_has_data())
 
 
 class CaseRepository(abc.ABC):
@@ -261,6 +274,10 @@ class KeyValueRepository(abc.ABC):
     @abc.abstractmethod
     def list(self, kind: str, where: dict[str, Any] | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         """Documents of a kind whose top-level fields equal `where`'s values."""
+
+    def count(self, kind: str, where: dict[str, Any] | None = None) -> int:
+        """How many documents `list` would return without a limit (backends override with a real count)."""
+        return len(self.list(kind, where, limit=2**31 - 1))
 
 
 class Store(abc.ABC):

@@ -16,16 +16,12 @@ from typing import Any, TypeVar
 import elasticsearch
 from elasticsearch import Elasticsearch
 
-from pvwatch.errors import ConflictError, StorageError
+from pvwatch.errors import ConflictError, StorageError, StoreUnavailable
 from pvwatch.storage.es_mappings import INDEXES, core_analysis, full_analysis, index_mappings, template_body
 
 log = logging.getLogger("pvwatch.storage.es")
 
 T = TypeVar("T")
-
-
-class StoreUnavailable(StorageError):
-    """Elasticsearch cannot be reached (down, restarting, network): retrying later will work."""
 
 
 class EsConn:

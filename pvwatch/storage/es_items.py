@@ -163,6 +163,12 @@ class EsItems(ItemRepository):
         hit = self.conn.get(IDX, key)
         return _item(hit["_source"]) if hit else None
 
+    def get_many(self, keys: list[str]) -> dict[str, Item]:
+        if not keys:
+            return {}
+        resp = self.conn.call(self.es.mget, index=self.conn.index(IDX), ids=list(dict.fromkeys(keys)))
+        return {d["_id"]: _item(d["_source"]) for d in resp["docs"] if d.get("found")}
+
     def _filters(self, q: ItemQuery) -> list[dict[str, Any]]:
         f: list[dict[str, Any]] = []
         if q.flag:

@@ -67,11 +67,16 @@ def migrate(src: SqliteStore, dst: ElasticsearchStore,
             yield str(rec.seq), rec.model_dump(mode="json")
 
     counts["audit"] = _bulk(dst, "audit", audit_docs())
-    if last:
+    if last:  # the keyed head moves with the chain (storage/audit_chain.py); a legacy chain stays unkeyed
+        src_head = src.audit.head()
+        keyed_from = int(src_head["keyed_from"]) if src_head else int(last["seq"]) + 1
+        head = dst.audit.key.head(int(last["seq"]), str(last["hash"]), keyed_from)
         dst.conn.call(dst.conn.es.index, index=dst.conn.index("audit"), id="head",
-                      document={"head_seq": last["seq"], "head_hash": last["hash"]})
+                      document={"head_seq": head["seq"], "head_hash": head["hash"], "keyed_from": keyed_from,
+                                "head_mac": head["mac"]})
     counts["cases"] = _bulk(dst, "cases", ((c.id, c.model_dump(mode="json")) for c in src.cases.list()))
-    rows = src.db.conn.execute("SELECT kind, id, version, doc FROM kv ORDER BY kind, id").fetchall()
+    rows = src.db.conn.execute("SELECT kind, id, version, doc FROM kv WHERE kind != 'audit_head' "
+                               "ORDER BY kind, id").fetchall()  # the head is the audit index's own document
     counts["kv"] = _bulk(dst, "kv", ((kv_id(k, i), kv_source(k, i, v, json.loads(d))) for k, i, v, d in rows))
     dst.conn.call(dst.conn.es.indices.refresh, index=dst.conn.index("*"))  # visible to every reader now
     _check(src, dst, counts)

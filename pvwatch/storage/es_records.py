@@ -17,13 +17,13 @@ from typing import Any
 
 from pvwatch.errors import ConflictError, StorageError
 from pvwatch.models import AuditRecord, Case
+from pvwatch.storage.audit_chain import RawAudit
 from pvwatch.storage.base import (
     AuditRepository,
     CaseRepository,
     Checkpoint,
     CheckpointRepository,
     KeyValueRepository,
-    audit_hash,
     checked,
 )
 from pvwatch.storage.es_conn import EsConn
@@ -84,16 +84,36 @@ class EsAudit(AuditRepository):
         self.conn = conn
 
     def _move_head(self, head: dict[str, Any] | None, seq: int, hash: str) -> None:
+        src = head["_source"] if head else {}
+        # A chain written before keyed records starts its keyed part here (audit_chain.next_head).
+        keyed = self.key.head(seq, hash, int(src.get("keyed_from") or seq))
+        doc = {"head_seq": seq, "head_hash": hash, "keyed_from": keyed["keyed_from"], "head_mac": keyed["mac"]}
         with contextlib.suppress(ConflictError):  # another appender moved it already; heads only move forward
-            _cas_write(self.conn, "audit", self.HEAD, {"head_seq": seq, "head_hash": hash}, head)
+            _cas_write(self.conn, "audit", self.HEAD, doc, head)
+
+    def head(self) -> dict[str, Any] | None:
+        hit = self.conn.get("audit", self.HEAD)
+        if hit is None:
+            return None
+        src = hit["_source"]
+        return {"seq": src.get("head_seq"), "hash": src.get("head_hash"), "keyed_from": src.get("keyed_from"),
+                "mac": src.get("head_mac", "")}
+
+    def store_has_data(self) -> bool:
+        for index in ("cases",):  # never created without an audit record (items can be: a bare import)
+            self.conn.before_search(index)
+            resp = self.conn.call(self.conn.es.search, index=self.conn.index(index), size=0,
+                                  query={"match_all": {}}, track_total_hits=1)
+            if resp["hits"]["total"]["value"]:
+                return True
+        return False
 
     def append(self, rec: AuditRecord) -> AuditRecord:
         for _ in range(200):
             head = self.conn.get("audit", self.HEAD)
             last = head["_source"]["head_seq"] if head else 0
             prev = head["_source"]["head_hash"] if head else ""
-            new = rec.model_copy(update={"seq": last + 1, "prev_hash": prev, "hash": ""})
-            new = new.model_copy(update={"hash": audit_hash(new)})
+            new = self.key.seal(rec.model_copy(update={"seq": last + 1, "prev_hash": prev}))
             try:
                 self.conn.call(self.conn.es.index, index=self.conn.index("audit"), id=str(new.seq),
                                document=new.model_dump(mode="json"), op_type="create")
@@ -106,6 +126,13 @@ class EsAudit(AuditRepository):
             self._move_head(head, new.seq, new.hash)
             return new
         raise ConflictError("audit log too contended: could not append after 200 tries; retry the action")
+
+    def raw_rows(self) -> Iterator[RawAudit]:
+        """Documents as stored (a damaged one is reported by verify, not raised), with the document id."""
+        self.conn.before_search("audit", force=True)
+        for h in _scan(self.conn, "audit", {"bool": {"filter": [{"range": {"seq": {"gte": 1}}}]}}, [{"seq": "asc"}]):
+            seq = int(h["_id"]) if str(h["_id"]).isdigit() else 0
+            yield RawAudit(seq=seq, doc=h["_source"])
 
     def iter(self, entity_id: str | None = None) -> Iterator[AuditRecord]:
         # Always refresh: other workers' appends must be visible to verify() and histories.

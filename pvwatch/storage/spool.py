@@ -270,3 +270,8 @@ class SpooledAudit(AuditRepository):
     def iter(self, entity_id: str | None = None) -> Iterator[AuditRecord]:
         self.spool.replay_if_possible()
         return self.raw.iter(entity_id)
+
+    def verify(self) -> tuple[bool, str]:
+        """The backend's own walk: its raw rows and its head checkpoint (docs/architecture.md)."""
+        self.spool.replay_if_possible()
+        return self.raw.verify()

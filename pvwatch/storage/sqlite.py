@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pvwatch.errors import ConflictError, StorageError
 from pvwatch.models import FlagType, Item, utcnow
+from pvwatch.sanitize import clean_token
 from pvwatch.storage.base import ItemQuery, ItemRepository, Page, QueueOrder, Store, checked, merge_replay
 from pvwatch.storage.sqlite_db import SqliteDb, Transaction
 from pvwatch.storage.sqlite_records import SqliteAudit, SqliteCases, SqliteCheckpoints, SqliteKV
@@ -139,7 +140,7 @@ class SqliteItems(ItemRepository):
         if q.text:
             clauses.append("key IN (SELECT key FROM items_fts WHERE items_fts MATCH ?)")
             # Quote every term: user input must never be FTS5 syntax.
-            terms = [t.replace('"', '""') for t in q.text.split()[:20]]
+            terms = [t.replace('"', '""') for t in clean_token(q.text).split()[:20]]
             args.append(" ".join(f'"{t}"' for t in terms) or '""')
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 

@@ -6,13 +6,39 @@ each in its own transaction. A database written by a newer pvwatch is refused ra
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from pvwatch.errors import StorageError
+from pvwatch.errors import StorageError, StoreUnavailable
 from pvwatch.storage.sqlite_migrations import MIGRATIONS, Migration
+
+
+def storage_error(exc: sqlite3.Error, path: str | Path) -> StorageError:
+    """An SQLite failure as an error that says how to fix it. Full disk, read-only file, lock and I/O errors
+    are `StoreUnavailable`: nothing was written, retrying later works, the data is not at fault."""
+    text = str(exc)
+    low = text.lower()
+    if "disk is full" in low or "disk i/o" in low:
+        fix = (f"the disk holding {path} is full or failing (nothing was written); free space there "
+               "(`df -h`), pvwatch retries by itself")
+    elif ("readonly" in low or "read-only" in low or "attempt to write" in low
+          or ("unable to open" in low and not os.access(Path(path).parent, os.W_OK))):
+        fix = (f"{path} or its folder is read-only; give the pvwatch user write access to both (SQLite also "
+               "writes -wal and -shm files beside it), or point [storage] path elsewhere")
+    elif "unable to open" in low:
+        fix = f"cannot open {path}; check that [storage] path names a writable folder that exists"
+    elif "locked" in low or "busy" in low:
+        fix = f"{path} is locked by another process for too long; stop it or retry"
+    elif "malformed" in low or "not a database" in low:
+        return StorageError(f"SQLite store: {text}; {path} is damaged or not a pvwatch store; restore it from a "
+                            "backup (docs/operations.md)")
+    else:
+        return StorageError(f"SQLite store: {text}; check {path} and [storage] in config.toml")
+    return StoreUnavailable(f"SQLite store: {text}; {fix}")
 
 
 def statements(script: str) -> list[str]:
@@ -63,17 +89,21 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIO
 
 class SqliteDb:
     def __init__(self, path: str | Path, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+        self.path = path
         try:
             self.conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
         except sqlite3.Error as exc:
-            raise StorageError(f"cannot open SQLite store {path}: {exc}; check the path in [storage] path") from exc
+            raise storage_error(exc, path) from exc
         self.lock = threading.RLock()
         self.depth = 0  # open transactions of the thread holding `lock`: inner ones join the outer one
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
         try:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
             migrate(self.conn, migrations)
+        except sqlite3.Error as exc:
+            self.conn.close()
+            raise storage_error(exc, path) from exc
         except BaseException:
             self.conn.close()
             raise
@@ -96,16 +126,30 @@ class Transaction:
         if self.db.depth == 0:
             try:
                 self.db.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                self.db.lock.release()
+                raise storage_error(exc, self.db.path) from exc
             except BaseException:
                 self.db.lock.release()
                 raise
         self.db.depth += 1
         return self.db.conn
 
-    def __exit__(self, exc_type: object, *rest: object) -> None:
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         try:
             self.db.depth -= 1
             if self.db.depth == 0:
-                self.db.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+                if exc_type is None:
+                    try:
+                        self.db.conn.execute("COMMIT")
+                    except sqlite3.Error as err:  # e.g. the disk filled up at commit: nothing was written
+                        with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back already
+                            self.db.conn.execute("ROLLBACK")
+                        raise storage_error(err, self.db.path) from err
+                else:
+                    with contextlib.suppress(sqlite3.Error):  # the original error matters; SQLite may have
+                        self.db.conn.execute("ROLLBACK")      # rolled back already (SQLITE_FULL)
         finally:
             self.db.lock.release()
+        if isinstance(exc, sqlite3.Error):
+            raise storage_error(exc, self.db.path) from exc

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from pvwatch.errors import ConflictError, StorageError
 from pvwatch.models import AuditRecord, Case
+from pvwatch.storage.audit_chain import HEAD_ID, HEAD_KIND, RawAudit, next_head
 from pvwatch.storage.base import (
     AuditRepository,
     CaseRepository,
     Checkpoint,
     CheckpointRepository,
     KeyValueRepository,
-    audit_hash,
     checked,
 )
 from pvwatch.storage.sqlite_db import SqliteDb
@@ -49,16 +50,55 @@ class SqliteAudit(AuditRepository):
         self.db = db
 
     def append(self, rec: AuditRecord) -> AuditRecord:
+        key = self.key
         with self.db.tx() as c:
             row = c.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
             seq, prev = (row[0] + 1, row[1]) if row else (1, "")
-            rec = rec.model_copy(update={"seq": seq, "prev_hash": prev, "hash": ""})
-            rec = rec.model_copy(update={"hash": audit_hash(rec)})
+            rec = key.seal(rec.model_copy(update={"seq": seq, "prev_hash": prev}))
             c.execute(
                 "INSERT INTO audit (seq, entity_id, doc, hash) VALUES (?, ?, ?, ?)",
                 (seq, rec.entity_id, rec.model_dump_json(), rec.hash),
             )
+            # The head moves in the same transaction, in another table: deleting or forging rows shows.
+            head = self._head(c)
+            c.execute("INSERT OR REPLACE INTO kv (kind, id, version, doc) VALUES (?, ?, 1, ?)",
+                      (HEAD_KIND, HEAD_ID, json.dumps(next_head(key, head, rec))))
             return rec
+
+    @staticmethod
+    def _head(c: sqlite3.Connection) -> dict[str, Any] | None:
+        row = c.execute("SELECT doc FROM kv WHERE kind=? AND id=?", (HEAD_KIND, HEAD_ID)).fetchone()
+        if row is None:
+            return None
+        try:
+            doc = json.loads(row[0])
+        except ValueError:
+            return {"mac": ""}  # damaged: reported as a forged head
+        return doc if isinstance(doc, dict) else {"mac": ""}
+
+    def head(self) -> dict[str, Any] | None:
+        with self.db.lock:
+            return self._head(self.db.conn)
+
+    def store_has_data(self) -> bool:
+        with self.db.lock:
+            c = self.db.conn
+            # Cases and users are never created without an audit record (items can be: a bare import).
+            return bool(c.execute("SELECT 1 FROM cases LIMIT 1").fetchone()
+                        or c.execute("SELECT 1 FROM kv WHERE kind = 'user' LIMIT 1").fetchone())
+
+    def raw_rows(self) -> Iterator[RawAudit]:
+        last = 0
+        while True:
+            with self.db.lock:
+                rows = self.db.conn.execute(
+                    "SELECT seq, entity_id, doc, hash FROM audit WHERE seq > ? ORDER BY seq LIMIT 1000", (last,)
+                ).fetchall()
+            if not rows:
+                return
+            for seq, entity_id, doc, hash in rows:
+                last = seq
+                yield RawAudit(seq=int(seq), doc=str(doc), entity_id=str(entity_id), hash=str(hash))
 
     def iter(self, entity_id: str | None = None) -> Iterator[AuditRecord]:
         last = 0
@@ -154,13 +194,24 @@ class SqliteKV(KeyValueRepository):
         with self.db.tx() as c:
             c.execute("DELETE FROM kv WHERE kind=? AND id=?", (kind, id))
 
-    def list(self, kind: str, where: dict[str, Any] | None = None, limit: int = 1000) -> list[dict[str, Any]]:
-        sql, args = "SELECT doc FROM kv WHERE kind=?", [kind]
+    @staticmethod
+    def _filter(kind: str, where: dict[str, Any] | None) -> tuple[str, list[Any]]:
+        sql, args = " FROM kv WHERE kind=?", [kind]
         for k, v in (where or {}).items():
             if not k.isidentifier():
                 raise StorageError(f"invalid field name {k!r} in kv filter")
             sql += f" AND json_extract(doc, '$.{k}') IS ?"
             args.append(v)
+        return sql, args
+
+    def count(self, kind: str, where: dict[str, Any] | None = None) -> int:
+        sql, args = self._filter(kind, where)
+        with self.db.lock:
+            return int(self.db.conn.execute("SELECT COUNT(*)" + sql, args).fetchone()[0])
+
+    def list(self, kind: str, where: dict[str, Any] | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        sql, args = self._filter(kind, where)
+        sql = "SELECT doc" + sql
         with self.db.lock:
             rows = self.db.conn.execute(sql + " ORDER BY id LIMIT ?", (*args, limit)).fetchall()
         return [json.loads(r[0]) for r in rows]
