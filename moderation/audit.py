@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from moderation.roles import require
+from moderation.roles import Role, parse_role, require
 from pvwatch.models import AuditRecord, Item
 from pvwatch.storage.base import Store
 
@@ -46,9 +46,9 @@ def save_item(store: Store, actor: str, action: str, before: Item, changed: Item
         actor=actor, action=action, entity="item", entity_id=before.key, before=snap, after=item_snapshot(saved)))
 
 
-def read_trail(store: Store, role: str, entity_id: str | None = None, limit: int = 500) -> list[AuditRecord]:
+def read_trail(store: Store, role: Role | str, entity_id: str | None = None, limit: int = 500) -> list[AuditRecord]:
     """What an audit viewer shows: only roles with the view_audit permission (compliance, admin), newest
     first. Raises PermissionDenied for any other role."""
-    require(role, "view_audit")
+    require(parse_role(role) if isinstance(role, str) else role, "view_audit")
     records = list(store.audit.iter(entity_id))
     return records[::-1][:limit]
