@@ -19,5 +19,6 @@ def test_pipeline_parts_share_one_store_and_alerts_are_hooked(tmp_path: Path, ba
         (collector,) = pipeline.collectors
         assert isinstance(collector, WebhookCollector)
         assert collector._inbox() is pipeline.store  # the webhook inbox is read from the pipeline's own store
-        assert [h.__name__ for h in pipeline.hooks] == ["on_new_item"]
+        # recorded in the transaction that stores the item (crash-safe alerts), not as an after-the-fact hook
+        assert [h.__name__ for h in pipeline.recorders] == ["on_new_item"] and pipeline.hooks == []
         assert [t.__name__ for t in pipeline.tickers] == ["tick"]
