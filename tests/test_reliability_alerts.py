@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from alerts.channels import Message, build_channel
+from alerts.config import AlertsConfig
 from alerts.outbox import KIND as DELIVERY
 from alerts.outbox import Delivery, Outbox, State
 from alerts.service import AlertService
@@ -180,7 +181,7 @@ def test_alerts_status_counts_are_not_capped(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "store.db")
     with store.transaction():
         for i in range(10_050):
-            Outbox(store.kv, cfg.alerts.retry, "t").add(Delivery(
+            Outbox(store.kv, AlertsConfig.of(cfg).retry, "t").add(Delivery(
                 id=f"d{i:06d}", rule="every-ae", channel="hook", event="adverse_event", subject=f"t:{i}",
                 state=State.delivered, created_at=1.0, next_at=1.0))
     store.close()
