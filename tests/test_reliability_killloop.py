@@ -157,6 +157,7 @@ def _wait(cond: object, timeout: float, what: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # 11 process starts (each loads the classifiers) on a shared 2-core machine
 def test_ten_sigkills_and_a_full_disk_lose_and_duplicate_nothing(tmp_path: Path, receiver: Receiver) -> None:
     rng = random.Random(14)
     posts = _posts()
