@@ -2,7 +2,7 @@
 
 `Post`'s validators call these, so every collector gets the same treatment:
 - text: lone surrogates become U+FFFD (they cannot be encoded to UTF-8, so SQLite, Elasticsearch and JSON
-  serialisation fail on them), NUL and other C0/C1 controls become spaces (tab, LF, CR kept; same length);
+  serialisation fail on them), and so do NUL and other C0/C1 controls (tab, LF, CR kept; same length);
 - identifiers (id, platform, author, lang, thread ids): the same, plus line breaks, tabs and invisible format
   characters, so a record cannot inject lines into an e-mail header, a Slack message or a log line;
 - raw payloads: nesting bounded (deeper parts replaced by a marker), strings cleaned, size bounded.
@@ -28,11 +28,11 @@ _BRACKETS = re.compile(rb"[\[\]{}]")
 
 
 def clean_text(value: str) -> str:
-    """Post text: lone surrogates become U+FFFD, NUL and other C0/C1 controls a space (tab, LF and CR stay).
+    """Post text: lone surrogates, NUL and other C0/C1 controls become U+FFFD (tab, LF and CR stay), visibly.
     Length-preserving, so evidence offsets computed before (items stored by older versions) stay valid."""
     if value.isascii() and value.isprintable():
         return value  # the common case, fast
-    return _TEXT_DROP.sub(" ", _SURROGATE.sub("\ufffd", value))
+    return _TEXT_DROP.sub("\ufffd", _SURROGATE.sub("\ufffd", value))
 
 
 def clean_token(value: str) -> str:

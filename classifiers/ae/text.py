@@ -28,6 +28,8 @@ _HOMOGLYPHS = str.maketrans({
 
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
+    if ch == "\ufffd":  # what sanitising left of a control character: a word break, not part of a drug name
+        return " "
     compat = unicodedata.normalize("NFKC", ch)  # fullwidth "Ｌ" -> "L", ligatures stay as they are
     if len(compat) == 1:
         ch = compat
