@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 
 from moderation.cases.service import CaseService
@@ -52,6 +53,8 @@ def _item_url(key: str) -> str:
 @router.get("/item")
 def item_page(request: Request, key: str = "", ref: str = "", actor: Actor = Depends(current_actor)) -> Any:
     svc: QueueService = request.app.state.queue
+    if not key and not ref:  # the same "missing value" page as any other missing parameter
+        raise RequestValidationError([{"loc": ("query", "key"), "msg": "Field required", "type": "missing"}])
     if ref and not key:  # alert links for items whose key is not shown outside pvwatch (alerts/payload.py)
         key = svc.key_of_ref(actor, ref)
     item = svc.get(actor, key)
