@@ -8,21 +8,25 @@ minimum-criteria check.
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from classifiers.ae.embedding_tier import DEFAULT_HEAD_DIR, EmbeddingTier
 from classifiers.ae.features import features, model_text
 from classifiers.ae.icsr import icsr_criteria
 from classifiers.ae.layers import Evidence, Layers, Mention
 from classifiers.ae.model import LinearModel
 from classifiers.ae.reactions import CARE_SETTING, CARE_SETTINGS
 from classifiers.ae.rules import RuleScorer
+from classifiers.ae.sensitivity import Thresholds, resolve
 from classifiers.ae.text import span_end
 from classifiers.ae.transformer import blend
 from pvwatch.config import Config
-from pvwatch.errors import ConfigError
-from pvwatch.models import AdverseEvent, Analysis, Span, SpecialSituation
+from pvwatch.errors import ConfigError, PvwatchError
+from pvwatch.models import AdverseEvent, Analysis, Sensitivity, Span, SpecialSituation
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "default"
 
@@ -40,6 +44,41 @@ def _reaction_label(m: Mention) -> str:
     return "negated_reaction" if m.negated else "reaction"
 
 
+def load_embedding_tier(cfg: Config) -> EmbeddingTier | None:
+    """The default transformer tier ([classifiers.encoder]); None when disabled. The encoder itself loads on the
+    first post that needs it."""
+    e = cfg.classifiers.encoder
+    if not e.enabled:
+        return None
+    directory = cfg.resolve(e.head_path) if e.head_path else DEFAULT_HEAD_DIR
+    try:
+        return EmbeddingTier.load(directory, cascade=e.cascade, threads=e.threads)
+    except PvwatchError as exc:
+        raise ConfigError("classifiers.encoder.head_path", str(exc),
+                          "rebuild the head with `make model`, point head_path at a directory with head.json, "
+                          "or set [classifiers.encoder] enabled = false") from exc
+
+
+@functools.lru_cache(maxsize=4)
+def _presets_in(path: Path, mtime: float) -> dict[str, Any] | None:
+    meta = json.loads(path.read_text(encoding="utf-8")).get("meta", {})
+    presets = meta.get("presets")
+    return presets if isinstance(presets, dict) else None
+
+
+def configured_thresholds(cfg: Config) -> Thresholds:
+    """The thresholds in force for `cfg` without loading any model (the UI shows them): the presets stored in
+    the head's or the linear model's metadata, overridden by explicit thresholds."""
+    c = cfg.classifiers
+    if c.encoder.enabled:
+        meta = (cfg.resolve(c.encoder.head_path) if c.encoder.head_path else DEFAULT_HEAD_DIR) / "head.json"
+    else:
+        meta = (cfg.resolve(c.model_path) if c.model_path else DEFAULT_MODEL_DIR) / "model.json"
+    presets = _presets_in(meta, meta.stat().st_mtime) if meta.is_file() else None
+    by_lang = {"fr": c.ae_threshold_fr} if c.ae_threshold_fr is not None else {}
+    return resolve(presets, c.sensitivity, c.ae_threshold, by_lang)
+
+
 def load_scorer(path: Path | None) -> Scorer:
     """The configured model; the shipped default; or, if even that is absent, the rule baseline."""
     if path is not None:
@@ -50,16 +89,28 @@ def load_scorer(path: Path | None) -> Scorer:
 
 
 class AdverseEventClassifier:
-    def __init__(self, layers: Layers, scorer: Scorer, threshold: float = 0.35,
+    def __init__(self, layers: Layers, scorer: Scorer, threshold: float | Thresholds | None = None,
                  languages: Sequence[str] = ("fr", "en"), transformer: Any | None = None,
-                 transformer_weight: float = 0.5, lang_thresholds: dict[str, float] | None = None) -> None:
+                 transformer_weight: float = 0.5, lang_thresholds: dict[str, float] | None = None,
+                 embedding: EmbeddingTier | None = None) -> None:
         self.layers = layers
         self.scorer = scorer
-        self.threshold = threshold
-        self.lang_thresholds = dict(lang_thresholds or {})  # per-language overrides ([classifiers] ae_threshold_fr)
         self.languages = tuple(languages)
         self.transformer = transformer
         self.transformer_weight = transformer_weight
+        self.embedding = embedding
+        if isinstance(threshold, Thresholds):
+            self.thresholds = threshold
+        else:  # explicit numbers (tests, `pvwatch eval --threshold`), else the scorer's standard preset
+            self.thresholds = resolve(self.presets, Sensitivity.standard, threshold, lang_thresholds)
+
+    @property
+    def presets(self) -> dict[str, Any] | None:
+        """Calibrated thresholds of what actually scores: the embedding head's (blended score) or the linear
+        model's. None for a model without them (rules, hand-trained): ae_threshold or 0.35 then."""
+        meta = self.embedding.head.meta if self.embedding is not None else getattr(self.scorer, "meta", {})
+        presets = meta.get("presets")
+        return presets if isinstance(presets, dict) else None
 
     @classmethod
     def from_config(cls, cfg: Config) -> AdverseEventClassifier:
@@ -83,17 +134,26 @@ class AdverseEventClassifier:
                                       "it empty")
                 scorers.append(TransformerScorer.load(tpath))
             transformer = scorers[0] if len(scorers) == 1 else AveragedScorer(scorers)
+        embedding = load_embedding_tier(cfg)
         by_lang = {"fr": c.ae_threshold_fr} if c.ae_threshold_fr is not None else {}
-        return cls(Layers(cfg.products, c.languages), load_scorer(path), c.ae_threshold, c.languages,
-                   transformer, c.transformer.weight, by_lang)
+        clf = cls(Layers(cfg.products, c.languages), load_scorer(path), None, c.languages,
+                  transformer, c.transformer.weight, embedding=embedding)
+        clf.thresholds = resolve(clf.presets, c.sensitivity, c.ae_threshold, by_lang)
+        return clf
 
     def threshold_for(self, lang: str | None) -> float:
-        """The decision threshold of a post in `lang`: its per-language override, else `threshold`."""
-        return self.lang_thresholds.get(lang or "", self.threshold)
+        """The decision threshold of a post in `lang`: an explicit override, else the preset's."""
+        return self.thresholds.threshold_for(lang)
+
+    def set_threshold(self, threshold: float) -> None:
+        """One explicit threshold for every language (`pvwatch eval --threshold`)."""
+        self.thresholds = resolve(self.presets, self.thresholds.sensitivity, threshold)
 
     @property
     def model_name(self) -> str:
         name = self.scorer.name
+        if self.embedding is not None:
+            name += f"+{self.embedding.name}"
         if self.transformer is not None:
             name += f"+transformer({self.transformer_weight:g})"
         return name
@@ -107,6 +167,8 @@ class AdverseEventClassifier:
             return []
         texts = [model_text(e) for e in evs]
         out = self.scorer.score(texts, [features(e) for e in evs])
+        if self.embedding is not None:
+            out = self.embedding.blend([e.text for e in evs], out)
         if self.transformer is not None:
             out = blend(out, self.transformer.score([e.text for e in evs]), self.transformer_weight)
         return out
@@ -154,6 +216,7 @@ class AdverseEventClassifier:
         return Analysis(
             adverse_event=AdverseEvent(
                 decision=score >= self.threshold_for(ev.lang), score=round(score, 4), evidence=spans,
+                threshold=round(self.threshold_for(ev.lang), 4), sensitivity=self.thresholds.source_for(ev.lang),
                 subject=ev.subject,
                 negated=bool(ev.reactions) and not ev.affirmed, hypothetical=ev.context.hypothetical,
             ),

@@ -8,12 +8,14 @@ same inputs, same files. Benchmark hold-outs stay out: PsyTAR's test split and D
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import re
 import sys
 from collections import Counter
 from pathlib import Path
 
+from classifiers.ae.build_tier import calibrate
 from classifiers.ae.lexicon import LEXICON_DIR, load_lexicon
 from classifiers.ae.readers import Example, read_corpus
 from classifiers.ae.text import fold_aligned
@@ -26,9 +28,13 @@ OWN_DATA = [REPO / "classifiers" / "data" / "ae_examples_fr.jsonl",
             REPO / "classifiers" / "data" / "written_en.jsonl",
             REPO / "pvwatch" / "demo" / "posts.jsonl"]
 OWN_WEIGHT = 3  # our few tweet-style and French examples are repeated so the reviews do not drown them
+AUTHORED_DIR = REPO / "classifiers" / "data" / "authored"
+AUTHORED_WEIGHT = 2  # the authored corpus is large already; twice is enough to outweigh the reviews' register
+HELD_OUT_MOD = 10  # authored posts with sha1(id) % 10 == 0 are never trained on: tests/test_default_model.py
 MODEL_DIR = REPO / "classifiers" / "models" / "default"
+HEAD_DIR = MODEL_DIR / "encoder"
 # French posts: our written French posts are cleaner than real tweets, so the French threshold is the one that
-# keeps 95 % of them (out-of-fold_aligned), not 80 %. Printed by the build; config.toml's ae_threshold_fr uses it.
+# keeps 95 % of them (out-of-fold), not 80 %. Printed by the build; config.toml's ae_threshold_fr uses it.
 FRENCH_RECALL = {"fr": 0.95}
 
 _SALT_PREFIX = re.compile(r"^(chlorhydrate|bromhydrate|maleate|sulfate|citrate|tartrate|fumarate|succinate|mesilate|"
@@ -113,6 +119,24 @@ def build_lexicons(shared: Path) -> None:
     load_lexicon.cache_clear()
 
 
+def is_held_out(example_id: str) -> bool:
+    """The declared held-out fold of the authored corpus (about 10 %, by id, stable as the corpus grows)."""
+    return int(hashlib.sha1(example_id.encode("utf-8"), usedforsecurity=False).hexdigest(), 16) % HELD_OUT_MOD == 0
+
+
+def authored_data(held_out: bool = False) -> list[Example]:
+    """The authored corpus (classifiers/data/authored/<lang>/*.jsonl): the training part, or the held-out fold."""
+    out: list[Example] = []
+    for p in sorted(AUTHORED_DIR.glob("*/*.jsonl")):
+        out += [e for e in read_corpus(p, "jsonl") if is_held_out(e.id) == held_out]
+    return out
+
+
+def is_own_post(e: Example) -> bool:
+    """Our own posts (authored corpus, written data, demo), as opposed to the review corpora."""
+    return not e.id.startswith(("psytar:", "druglib:"))
+
+
 def own_data() -> list[Example]:
     out: list[Example] = []
     for p in OWN_DATA:
@@ -123,13 +147,17 @@ def own_data() -> list[Example]:
 
 def default_training_data(require_shared: bool = True) -> list[Example]:
     """Our data (repeated OWN_WEIGHT times) plus the licence-compatible corpora's training parts."""
-    data = own_data() * OWN_WEIGHT
+    data = own_data() * OWN_WEIGHT + authored_data() * AUTHORED_WEIGHT
     if SHARED.is_dir():
-        data += read_corpus(SHARED / "psytar" / "splits_binary" / "train.csv", "tsv", lang="en")
-        data += read_corpus(SHARED / "druglib_uci" / "drugLibTrain_raw.tsv", "druglib")
+        data += _tagged("psytar", read_corpus(SHARED / "psytar" / "splits_binary" / "train.csv", "tsv", lang="en"))
+        data += _tagged("druglib", read_corpus(SHARED / "druglib_uci" / "drugLibTrain_raw.tsv", "druglib"))
     elif require_shared:
         raise FileNotFoundError(SHARED)
     return data
+
+
+def _tagged(source: str, examples: list[Example]) -> list[Example]:
+    return [Example(e.text, e.label, e.lang, f"{source}:{e.id}") for e in examples]
 
 
 def main() -> int:
@@ -139,19 +167,38 @@ def main() -> int:
               f"{MODEL_DIR} was left untouched.", file=sys.stderr)
         return 1
     from classifiers.ae.layers import Layers
-    from classifiers.ae.training import train
+    from classifiers.ae.training import train_with_oof
 
     build_lexicons(SHARED)
     data = default_training_data()
-    model = train(Layers([]), data, meta={"name": "default", "sources": ["classifiers/data", "pvwatch/demo/posts.jsonl",
-                                                                      "psytar train split", "druglib train"]},
-                  lang_recall=FRENCH_RECALL)
+    langs = ("fr", "en")
+    model, oof, fold_of = train_with_oof(
+        Layers([]), data, meta={"name": "default", "sources": SOURCES}, lang_recall=FRENCH_RECALL)
+    model.meta["presets"] = calibrate(oof, data, is_own_post, langs).presets  # the linear tier alone
     model.save(MODEL_DIR)
-    print(f"wrote {MODEL_DIR}: {len(data)} examples, {sum(e.label for e in data)} positive; "
-          f"out-of-fold_aligned threshold for recall 0.8: {model.meta['threshold']}; French "
-          f"(our written posts, recall {FRENCH_RECALL['fr']}; candidate for [classifiers] ae_threshold_fr): "
-          f"{model.meta.get('threshold_by_lang', {}).get('fr')}")
+    print(f"wrote {MODEL_DIR}: {len(data)} examples, {sum(e.label for e in data)} positive; presets (linear "
+          f"tier alone): {model.meta['presets']}")
+    build_encoder_head(data, oof, fold_of, langs)
     return 0
+
+
+SOURCES = ["classifiers/data (authored corpus minus its held-out fold, written data)", "pvwatch/demo/posts.jsonl",
+           "psytar train split", "druglib train"]
+
+
+def build_encoder_head(data: list[Example], oof: list[float], fold_of: list[int], langs: tuple[str, ...]) -> None:
+    from classifiers.ae.build_tier import build_head
+    from classifiers.ae.embed_cache import CachedEncoder
+    from classifiers.ae.encoders import USE_MULTILINGUAL, encoder_for
+
+    cache = os.environ.get("PVWATCH_EMBED_CACHE")
+    encoder = CachedEncoder(encoder_for(USE_MULTILINGUAL), Path(cache) if cache else None)
+    x = encoder.encode([e.text for e in data])
+    head, cal = build_head(x, data, oof, fold_of, is_own_post, langs, USE_MULTILINGUAL,
+                           {"name": "default-encoder-head", "sources": SOURCES,
+                            "held_out": f"authored ids with sha1(id) % {HELD_OUT_MOD} == 0"})
+    head.save(HEAD_DIR)
+    print(f"wrote {HEAD_DIR}: presets {cal.presets}; out-of-fold recall {cal.recall}; flagged {cal.flagged}")
 
 
 if __name__ == "__main__":

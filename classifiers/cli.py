@@ -132,7 +132,7 @@ def register(app: typer.Typer) -> None:
         lang: str = typer.Option(None, "--lang"),
         model: Path = typer.Option(None, "--model", help="Model directory (default: classifiers.model_path)."),
         threshold: float = typer.Option(None, "--threshold",
-                                        help="Default: [classifiers] ae_threshold (ae_threshold_fr for French)."),
+                                        help="Default: the sensitivity preset, or ae_threshold(_fr) when set."),
         as_json: bool = typer.Option(False, "--json"),
         config: Path = typer.Option(Path("config.toml"), "--config", "-c", envvar="PVWATCH_CONFIG", help=CFG_HELP),
     ) -> None:
@@ -145,8 +145,8 @@ def register(app: typer.Typer) -> None:
             cfg.classifiers.model_path = str(model.resolve())
         clf = AdverseEventClassifier.from_config(cfg)
         if threshold is not None:  # one threshold for every language
-            clf.threshold, clf.lang_thresholds = threshold, {}
-        t = clf.threshold
+            clf.set_threshold(threshold)
+        in_force = clf.thresholds.summary(clf.languages)
         results = {}
         for path, exs in _corpora(corpus, fmt, text_column, label_column, lang):
             if not exs:
@@ -156,11 +156,14 @@ def register(app: typer.Typer) -> None:
                                                     for s, ev in zip(clf.scores(evs), evs, strict=True)])
             results[str(path)] = rep.as_dict()
             if not as_json:
-                extra = "".join(f" ({lg}: {v:g})" for lg, v in clf.lang_thresholds.items())
+                shown = ", ".join(f"{lg} {v:g}" for lg, v in in_force.items())
                 typer.echo(f"{path}  n={len(exs)} positives={sum(e.label for e in exs)}  model={clf.model_name} "
-                           f"threshold={t:g}{extra}")
+                           f"sensitivity={clf.thresholds.sensitivity.value} thresholds: {shown}")
                 typer.echo(f"  precision {rep.precision:.3f}  recall {rep.recall:.3f}  F1 {rep.f1:.3f}")
                 typer.echo(confusion_table(rep))
         if as_json:
-            typer.echo(json.dumps({"threshold": t, "lang_thresholds": clf.lang_thresholds, "model": clf.model_name,
+            explicit = {lg: v for lg, v in clf.thresholds.explicit.items() if lg != "*"}
+            typer.echo(json.dumps({"threshold": clf.threshold_for(None), "lang_thresholds": explicit,
+                                   "sensitivity": clf.thresholds.sensitivity.value, "thresholds": in_force,
+                                   "model": clf.model_name,
                                    "corpora": results}, indent=2))

@@ -19,7 +19,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from pvwatch.errors import ConfigError
-from pvwatch.models import DayZeroRule
+from pvwatch.models import DayZeroRule, Sensitivity
 
 S = TypeVar("S", bound=BaseModel)
 
@@ -76,8 +76,25 @@ class TransformerConfig(_Section):
         return [self.model] if isinstance(self.model, str) and self.model else [p for p in self.model if p]
 
 
+class EncoderConfig(_Section):
+    # The default transformer tier: frozen multilingual sentence encoder + head built by `make model`.
+    enabled: bool = True
+    head_path: str = ""  # empty: classifiers/models/default/encoder
+    cascade: bool = True  # skip the encoder for posts the linear tier scores far below every threshold
+    threads: int = Field(default=2, ge=1, le=64)
+
+
 class ClassifiersConfig(_Section):
     languages: list[str] = Field(default_factory=lambda: ["fr", "en"])
+    sensitivity: Sensitivity = Sensitivity.standard  # preset: target recall per language, calibrated by make model
+    ae_threshold: float | None = Field(default=None, ge=0.0, le=1.0)  # explicit: overrides the preset
+    ae_threshold_fr: float | None = Field(default=None, ge=0.0, le=1.0)  # French posts; beats ae_threshold
+    model_path: str = ""  # empty: the model built by `make model` inside classifiers/
+    personal_data: bool = True
+    pd_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    pd_ner: bool = True
+    transformer: TransformerConfig = Field(default_factory=TransformerConfig)
+    encoder: EncoderConfig = Field(default_factory=EncoderConfig)
 
     @field_validator("languages")
     @classmethod
@@ -87,13 +104,6 @@ class ClassifiersConfig(_Section):
             raise ValueError("an empty list would leave every post unscreened; list \"fr\", \"en\" or both "
                              "(posts in other languages are screened with the closest of them)")
         return v
-    ae_threshold: float = Field(default=0.35, ge=0.0, le=1.0)
-    ae_threshold_fr: float | None = Field(default=None, ge=0.0, le=1.0)  # French posts; None: ae_threshold
-    model_path: str = ""  # empty: the model built by `make model` inside classifiers/
-    personal_data: bool = True
-    pd_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
-    pd_ner: bool = True
-    transformer: TransformerConfig = Field(default_factory=TransformerConfig)
 
 
 class PrivacyConfig(_Section):
@@ -221,6 +231,7 @@ _FIXES = {
     "extra_forbidden": "remove it or check its spelling against `pvwatch init`'s commented config",
     "missing": "add it",
     "literal_error": "use one of the allowed values",
+    "enum": "use one of the allowed values",
 }
 
 

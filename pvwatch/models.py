@@ -106,9 +106,20 @@ class Span(BaseModel):
     normalized: str | None = None
 
 
+class Sensitivity(enum.StrEnum):
+    """Adverse-event sensitivity presets ([classifiers] sensitivity): each a target recall, calibrated per
+    language by `make model` (classifiers.ae.sensitivity)."""
+
+    standard = "standard"
+    high = "high"
+    maximum = "maximum"
+
+
 class AdverseEvent(BaseModel):
     decision: bool = False
     score: float = 0.0
+    threshold: float | None = None  # the threshold the decision used (score >= threshold)
+    sensitivity: Sensitivity | None = None  # the preset it came from; None: an explicit ae_threshold(_fr)
     evidence: list[Span] = Field(default_factory=list)
     subject: str | None = None  # self, child, relative, other, general
     negated: bool = False

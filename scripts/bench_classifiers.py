@@ -1,12 +1,14 @@
-"""Adverse-event benchmark: P/R/F1 per labelled corpus of ../shared/data for the default model, the rules-only
-baseline and a model trained on the development corpora, plus throughput of the default tier.
+"""Adverse-event benchmark of the SHIPPED DEFAULT (config.toml as committed: linear tier + multilingual encoder
+tier with its cascade), per corpus, never pooled, at each sensitivity preset; the linear tier alone beside it;
+and throughput of both, end to end, in the same run.
 
-    .venv/bin/python scripts/bench_classifiers.py [--quick] [--json out.json]
+    .venv/bin/python scripts/bench_classifiers.py [--cache DIR] [--json out.json] [--skip-throughput]
 
-Declared split: SMM4H 2020 en/fr training files, stratified 80/20 with seed 13 (classifiers.ae.training.split);
-the dev model trains on the 80 % parts (tweets only, C=1) and is scored on the 20 % parts. Its threshold
-is chosen for recall >= 0.80 on out-of-fold (3-fold) scores of the training tweets of each language.
-The default model never saw SMM4H, ADE-Corpus-V2, the PsyTAR test split or the Druglib test file.
+Corpora (../shared/data, evaluation only, never trained on, never used to choose a threshold or weight): SMM4H
+2020 en and fr training files, PsyTAR test split, Druglib test file, ADE-Corpus-V2; plus the held-out fold of
+our authored corpus (shippable, excluded from training by classifiers/build_model.py). `--cache DIR` re-reads
+sentence embeddings computed by an earlier run (same vectors; throughput never uses it). The research
+benchmarks (models trained on SMM4H) are scripts/bench_research_ae.py and scripts/bench_transformer.py.
 """
 
 from __future__ import annotations
@@ -20,142 +22,134 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sklearn.metrics import average_precision_score, roc_auc_score  # noqa: E402
+
 from classifiers.adverse_events import AdverseEventClassifier  # noqa: E402
-from classifiers.ae.layers import Layers  # noqa: E402
-from classifiers.ae.metrics import evaluate, threshold_for_recall  # noqa: E402
-from classifiers.ae.model import LinearModel  # noqa: E402
+from classifiers.ae.embed_cache import CachedEncoder  # noqa: E402
+from classifiers.ae.metrics import evaluate  # noqa: E402
 from classifiers.ae.readers import Example, read_corpus  # noqa: E402
-from classifiers.ae.rules import RuleScorer  # noqa: E402
-from classifiers.ae.training import featurize, folds, split  # noqa: E402
-from classifiers.build_model import SHARED  # noqa: E402
-from pvwatch.config import load_config  # noqa: E402
+from classifiers.ae.sensitivity import resolve  # noqa: E402
+from classifiers.analyzer import Analyzer  # noqa: E402
+from classifiers.build_model import SHARED, authored_data  # noqa: E402
+from pvwatch.config import Config, load_config  # noqa: E402
+from pvwatch.models import Sensitivity  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
+NEVER_SAW = {"smm4h_en": "SMM4H en (never trained on)", "smm4h_fr": "SMM4H fr (never trained on)",
+             "psytar_test": "PsyTAR test split (training used the train split)",
+             "druglib_test": "Druglib test file (training used the train file)",
+             "ade_corpus_v2": "ADE-Corpus-V2 (never trained on)",
+             "authored_heldout_fr": "authored fr held-out fold (excluded from training)",
+             "authored_heldout_en": "authored en held-out fold (excluded from training)"}
 
 
 def corpora() -> dict[str, list[Example]]:
-    en = read_corpus(SHARED / "smm4h2020" / "en_train.tsv", lang="en")
-    fr = read_corpus(SHARED / "smm4h2020" / "fr_train.tsv", lang="fr")
+    held = authored_data(held_out=True)
     return {
-        "smm4h_en": en, "smm4h_fr": fr,
+        "smm4h_en": read_corpus(SHARED / "smm4h2020" / "en_train.tsv", lang="en"),
+        "smm4h_fr": read_corpus(SHARED / "smm4h2020" / "fr_train.tsv", lang="fr"),
         "psytar_test": read_corpus(SHARED / "psytar" / "splits_binary" / "test.csv", "tsv", lang="en"),
         "druglib_test": read_corpus(SHARED / "druglib_uci" / "drugLibTest_raw.tsv", "druglib"),
         "ade_corpus_v2": read_corpus(SHARED / "ade_corpus_v2", "ade"),
+        "authored_heldout_fr": [e for e in held if e.lang == "fr"],
+        "authored_heldout_en": [e for e in held if e.lang == "en"],
     }
 
 
-def row(name: str, model: str, labels: list[bool], scores: list[float], t: float) -> dict:
-    r = evaluate(labels, [s >= t for s in scores])
-    d = {"corpus": name, "model": model, "n": len(labels), "pos": sum(labels), "threshold": round(t, 4),
-         **r.as_dict()}
-    print(f"{name:<16} {model:<22} n={d['n']:>6} pos={d['pos']:>5} t={t:.3f}  P={r.precision:.3f} "
-          f"R={r.recall:.3f} F1={r.f1:.3f}  tp={r.tp} fp={r.fp} fn={r.fn} tn={r.tn}", flush=True)
+def classifier(cfg: Config, encoder: bool, cache: Path | None = None) -> AdverseEventClassifier:
+    cfg = cfg.model_copy(deep=True)
+    cfg.classifiers.encoder.enabled = encoder
+    clf = AdverseEventClassifier.from_config(cfg)
+    if clf.embedding is not None and cache is not None:
+        clf.embedding.encoder = CachedEncoder(clf.embedding.encoder, cache)
+    return clf
+
+
+def measure(name: str, tier: str, sens: Sensitivity, labels: list[bool], scores: list[float],
+            thresholds: list[float]) -> dict:
+    r = evaluate(labels, [s >= t for s, t in zip(scores, thresholds, strict=True)])
+    d = {"corpus": name, "tier": tier, "sensitivity": sens.value, "n": len(labels), "pos": sum(labels),
+         "threshold": sorted(set(round(t, 4) for t in thresholds)), **r.as_dict(),
+         "auc": round(float(roc_auc_score(labels, scores)), 4),
+         "ap": round(float(average_precision_score(labels, scores)), 4),
+         "flagged": round((r.tp + r.fp) / len(labels), 4), "never_saw": NEVER_SAW[name]}
+    print(f"{name:<20} {tier:<8} {sens.value:<8} n={d['n']:>6} pos={d['pos']:>5} t={d['threshold']} "
+          f"P={r.precision:.3f} R={r.recall:.3f} F1={r.f1:.3f} AUC={d['auc']:.3f} AP={d['ap']:.3f} "
+          f"flagged={d['flagged']:.1%}", flush=True)
     return d
 
 
-def oof_scores(texts: list[str], f: list[list[float]], labels: list[bool], k: int = 3, seed: int = 13) -> list[float]:
-    """Out-of-fold scores of the dev linear model (tweets, C=1)."""
-    oof = [0.0] * len(labels)
-    fold_of = folds(labels, k, seed)
-    for j in range(k):
-        tr = [i for i in range(len(labels)) if fold_of[i] != j]
-        m = LinearModel.fit([texts[i] for i in tr], [f[i] for i in tr], [labels[i] for i in tr], c=1.0)
-        te = [i for i in range(len(labels)) if fold_of[i] == j]
-        for i, s in zip(te, m.score([texts[i] for i in te], [f[i] for i in te]), strict=True):
-            oof[i] = s
-    return oof
+def score_corpus(clf: AdverseEventClassifier, exs: list[Example]) -> tuple[list[float], list[str | None]]:
+    evs = clf.evidence([e.text for e in exs], [e.lang for e in exs])
+    scores: list[float] = []
+    for i in range(0, len(evs), 500):
+        scores += clf.scores(evs[i:i + 500])
+    return scores, [ev.lang for ev in evs]
 
 
-def french_cv(layers: Layers, en_tr: list[Example], fr: list[Example], fr_feats: tuple[list[str], list[list[float]]],
-              k: int = 5) -> dict:
-    """5-fold cross-validation of the dev model on all French tweets, pooled (31 positives instead of 7).
-
-    Each outer fold trains on the English 80 % + the other French folds; its threshold is chosen for recall
-    >= 0.80 on 3-fold out-of-fold scores of those French training tweets (never on the scored fold)."""
-    en_texts, en_f = featurize(layers, en_tr)
-    fr_texts, fr_f = fr_feats
-    y_fr = [e.label for e in fr]
-    fold_of = folds(y_fr, k, 13)
-    decided = [False] * len(fr)
-    ts = []
-    for j in range(k):
-        tr = [i for i in range(len(fr)) if fold_of[i] != j]
-        texts = en_texts + [fr_texts[i] for i in tr]
-        f = en_f + [fr_f[i] for i in tr]
-        labels = [e.label for e in en_tr] + [y_fr[i] for i in tr]
-        oof = oof_scores(texts, f, labels)
-        t = threshold_for_recall(oof[len(en_tr):], labels[len(en_tr):], 0.8)
-        ts.append(round(t, 4))
-        m = LinearModel.fit(texts, f, labels, c=1.0)
-        te = [i for i in range(len(fr)) if fold_of[i] == j]
-        for i, s in zip(te, m.score([fr_texts[i] for i in te], [fr_f[i] for i in te]), strict=True):
-            decided[i] = s >= t
-    print(f"  thresholds of the {k} folds (each chosen on its training tweets): {ts}")
-    return {**row("smm4h_fr_cv5", "dev(cv5, pooled)", y_fr, [float(d) for d in decided], 0.5), "threshold": ts}
+def analyzer(cfg: Config, encoder: bool, cascade: bool = True) -> Analyzer:
+    cfg = cfg.model_copy(deep=True)
+    cfg.classifiers.encoder.enabled, cfg.classifiers.encoder.cascade = encoder, cascade
+    return Analyzer.from_config(cfg)
 
 
-def throughput(clf: AdverseEventClassifier, texts: list[str]) -> float:
-    clf.analyze_many(texts[:200], None)  # warm-up
-    start = time.perf_counter()
-    for i in range(0, len(texts), 50):  # the pipeline's default batch size
-        clf.analyze_many(texts[i:i + 50], None)
-    return len(texts) / (time.perf_counter() - start)
+def throughput(clfs: dict[str, Analyzer], texts: list[str], runs: int = 3) -> dict[str, list[float]]:
+    """Posts per second end to end (the pipeline's Analyzer: adverse events + personal data) in the pipeline's
+    batches of 50, runs interleaved so load on the machine hits every variant alike."""
+    out: dict[str, list[float]] = {k: [] for k in clfs}
+    for clf in clfs.values():
+        clf.analyze_many(texts[:100], None)  # warm-up: loads the encoder
+    for _ in range(runs):
+        for name, clf in clfs.items():
+            start = time.perf_counter()
+            for i in range(0, len(texts), 50):
+                clf.analyze_many(texts[i:i + 50], None)
+            out[name].append(round(len(texts) / (time.perf_counter() - start), 1))
+    return out
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true", help="skip the dev-model training")
+    ap.add_argument("--cache", type=Path, default=None, help="embedding cache directory (PVWATCH_EMBED_CACHE)")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--skip-throughput", action="store_true")
+    ap.add_argument("--throughput-posts", type=int, default=2000)
     args = ap.parse_args()
     if not SHARED.is_dir():
         print(f"{SHARED} not found: the benchmark needs ../shared/data (set PVWATCH_SHARED_DATA)", file=sys.stderr)
         return 1
+    cache = args.cache or (Path(os.environ["PVWATCH_EMBED_CACHE"]) if os.environ.get("PVWATCH_EMBED_CACHE")
+                           else None)
     cfg = load_config(REPO / "config.toml")
-    clf = AdverseEventClassifier.from_config(cfg)
-    data = corpora()
-    rows = []
-    print(f"# machine: {os.cpu_count()} cores; default threshold {clf.threshold}, per language {clf.lang_thresholds}")
     started = time.perf_counter()
-    layers = clf.layers
-    feats = {k: featurize(layers, v) for k, v in data.items()}
-    rules = RuleScorer()
+    tiers = {"default": classifier(cfg, True, cache), "linear": classifier(cfg, False)}
+    data = corpora()
+    rows: list[dict] = []
+    print(f"# machine: {os.cpu_count()} cores, no GPU; shipped sensitivity {cfg.classifiers.sensitivity.value}; "
+          f"default tier {tiers['default'].model_name}")
+    cascade: dict[str, float] = {}
     for name, exs in data.items():
         labels = [e.label for e in exs]
-        texts, f = feats[name]
-        rows.append(row(name, "default", labels, clf.scorer.score(texts, f), clf.threshold))
-        rows.append(row(name, "rules-only", labels, rules.score(texts, f), clf.threshold))
-        if name == "smm4h_fr" and clf.lang_thresholds.get("fr") is not None:
-            rows.append(row(name, "default, ae_threshold_fr", labels, clf.scorer.score(texts, f),
-                            clf.lang_thresholds["fr"]))
-
-    result: dict = {"rows": rows}
-    if not args.quick:
-        en_tr, en_te = split(data["smm4h_en"])
-        fr_tr, fr_te = split(data["smm4h_fr"])
-        train = en_tr + fr_tr  # tweets only: the review corpora pull the tweet model off (measured: F1 -0.03)
-        texts, f = featurize(layers, train)
-        labels = [e.label for e in train]
-        oof = oof_scores(texts, f, labels)
-        t_en = threshold_for_recall(oof[:len(en_tr)], [e.label for e in en_tr], 0.8)
-        t_fr = threshold_for_recall(oof[len(en_tr):], [e.label for e in fr_tr], 0.8)
-        dev = LinearModel.fit(texts, f, labels, c=1.0)
-        for name, exs, t in (("smm4h_en_heldout", en_te, t_en), ("smm4h_fr_heldout", fr_te, t_fr)):
-            tx, fx = featurize(layers, exs)
-            lab = [e.label for e in exs]
-            rows.append(row(name, "dev(smm4h 80%)", lab, dev.score(tx, fx), t))
-            rows.append(row(name, "default", lab, clf.scorer.score(tx, fx), clf.threshold))
-            if name == "smm4h_fr_heldout" and clf.lang_thresholds.get("fr") is not None:
-                rows.append(row(name, "default, ae_threshold_fr", lab, clf.scorer.score(tx, fx),
-                                clf.lang_thresholds["fr"]))
-        for name in ("psytar_test", "druglib_test", "ade_corpus_v2"):
-            rows.append(row(name, "dev(smm4h 80%)", [e.label for e in data[name]], dev.score(*feats[name]), t_en))
-        result["dev_thresholds"] = {"en": t_en, "fr": t_fr}
-        rows.append(french_cv(layers, en_tr, data["smm4h_fr"], feats["smm4h_fr"]))
-
-    tweets = [e.text for e in data["smm4h_en"][:1500]] + [e.text for e in data["smm4h_fr"][:500]]
-    pps = throughput(clf, tweets)
-    print(f"throughput default tier (AE layers + linear model), 2000 tweets, batches of 50: {pps:.0f} posts/s")
-    result["throughput_posts_per_s"] = round(pps, 1)
+        for tier, clf in tiers.items():
+            before = clf.embedding.encoded if clf.embedding is not None else 0
+            scores, langs = score_corpus(clf, exs)
+            if clf.embedding is not None:
+                cascade[name] = round((clf.embedding.encoded - before) / len(exs), 4)
+            for sens in Sensitivity:
+                t = resolve(clf.presets, sens)
+                rows.append(measure(name, tier, sens, labels, scores, [t.threshold_for(lg) for lg in langs]))
+        print(f"  {name}: share of posts sent to the encoder by the cascade {cascade[name]:.1%}")
+    result: dict = {"rows": rows, "encoded_share": cascade,
+                    "presets": {k: c.presets for k, c in tiers.items()}}
+    if not args.skip_throughput:
+        tweets = ([e.text for e in data["smm4h_en"][:args.throughput_posts * 3 // 4]]
+                  + [e.text for e in data["smm4h_fr"][:args.throughput_posts // 4]])
+        runs = {"linear": analyzer(cfg, False), "default": analyzer(cfg, True),
+                "default, no cascade": analyzer(cfg, True, cascade=False)}
+        pps = throughput(runs, tweets)
+        for name, v in pps.items():
+            print(f"throughput {name}: {v} posts/s ({len(tweets)} tweets, batches of 50, 3 interleaved runs)")
+        result["throughput_posts_per_s"] = pps
     result["seconds"] = round(time.perf_counter() - started)
     print(f"total: {result['seconds']} s")
     if args.json:

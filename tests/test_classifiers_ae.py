@@ -33,7 +33,8 @@ def clf(request: pytest.FixtureRequest) -> AdverseEventClassifier:
 
 def test_shipped_model_is_loaded(clf: AdverseEventClassifier) -> None:
     assert (DEFAULT_MODEL_DIR / "model.json").exists()
-    assert clf.model_name == "default"
+    assert clf.model_name.startswith("default+use-multilingual-v3(")
+    assert clf.embedding is not None  # the transformer tier is on by default
 
 
 def test_levothyrox_palpitations_is_an_adverse_event_with_spans(clf: AdverseEventClassifier) -> None:
@@ -155,13 +156,13 @@ def test_split_is_stratified_and_deterministic() -> None:
 
 
 def test_build_model_without_shared_data_leaves_the_model_untouched(tmp_path: Path) -> None:
-    before = {p.name: p.read_bytes() for p in DEFAULT_MODEL_DIR.iterdir()}
+    before = {p.name: p.read_bytes() for p in DEFAULT_MODEL_DIR.rglob("*") if p.is_file()}
     env = {**os.environ, "PVWATCH_SHARED_DATA": str(tmp_path / "missing")}
     proc = subprocess.run([sys.executable, "-m", "classifiers.build_model"], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1
     assert "not found" in proc.stderr and "left untouched" in proc.stderr
-    assert {p.name: p.read_bytes() for p in DEFAULT_MODEL_DIR.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in DEFAULT_MODEL_DIR.rglob("*") if p.is_file()} == before
 
 
 def test_french_threshold_overrides_the_default_for_french_posts() -> None:
@@ -173,7 +174,7 @@ def test_french_threshold_overrides_the_default_for_french_posts() -> None:
     assert fr.adverse_event is not None and en.adverse_event is not None
     assert fr.adverse_event.score < 0.99 and not fr.adverse_event.decision
     assert en.adverse_event.decision
-    assert AdverseEventClassifier.from_config(parse_config({})).lang_thresholds == {}  # unset: one threshold
+    assert AdverseEventClassifier.from_config(parse_config({})).thresholds.explicit == {}  # unset: the preset
     with pytest.raises(ConfigError, match="ae_threshold_fr"):
         parse_config({"classifiers": {"ae_threshold_fr": 1.5}})
 

@@ -148,3 +148,24 @@ def test_eval_applies_the_french_threshold_unless_one_is_given(tmp_path: Path) -
     r = runner.invoke(app, ["eval", "--corpus", str(corpus), "--json", "--threshold", "0.01", "-c", str(cfg)])
     doc = json.loads(r.output)
     assert doc["lang_thresholds"] == {} and doc["corpora"][str(corpus)]["tp"] == 1  # --threshold: one for all
+
+
+@pytest.mark.parametrize(("extra", "sensitivity"), [('sensitivity = "high"\n', "high"),
+                                                    ('sensitivity = "maximum"\nae_threshold_fr = 0.9\n', None)])
+def test_classify_shows_the_preset_and_the_threshold_in_force(tmp_path: Path, extra: str,
+                                                             sensitivity: str | None) -> None:
+    from classifiers.adverse_events import configured_thresholds
+    from pvwatch.config import load_config
+
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("[classifiers]\npersonal_data = false\n" + extra, encoding="utf-8")
+    r = runner.invoke(app, ["classify", "J'ai pris du Levothyrox et depuis j'ai des palpitations", "--lang", "fr",
+                            "-c", str(cfg)])
+    assert r.exit_code == 0, r.output
+    ae = json.loads(r.output)["adverse_event"]
+    assert ae["sensitivity"] == sensitivity
+    assert ae["threshold"] == round(configured_thresholds(load_config(cfg)).threshold_for("fr"), 4)
+    assert ae["decision"] == (ae["score"] >= ae["threshold"])
+    cfg.write_text('[classifiers]\nsensitivity = "paranoid"\n', encoding="utf-8")
+    r = runner.invoke(app, ["classify", "x", "-c", str(cfg)])
+    assert r.exit_code == 2 and "classifiers.sensitivity" in r.output

@@ -50,7 +50,14 @@ def split(examples: Sequence[Example], test_share: float = 0.2, seed: int = 13) 
 def train(layers: Layers, examples: Sequence[Example], recall: float = 0.8, cv: int = 3, seed: int = 13,
           c: float = 2.0, meta: dict[str, Any] | None = None,
           lang_recall: dict[str, float] | None = None) -> LinearModel:
-    """Fit on everything; the recall-first threshold comes from out-of-fold scores (never from training fit).
+    """Fit on everything; the recall-first threshold comes from out-of-fold scores (never from training fit)."""
+    return train_with_oof(layers, examples, recall, cv, seed, c, meta, lang_recall)[0]
+
+
+def train_with_oof(layers: Layers, examples: Sequence[Example], recall: float = 0.8, cv: int = 3, seed: int = 13,
+                   c: float = 2.0, meta: dict[str, Any] | None = None,
+                   lang_recall: dict[str, float] | None = None) -> tuple[LinearModel, list[float], list[int]]:
+    """`train`, also returning the out-of-fold scores and each example's fold (copies of a text share one).
 
     `lang_recall` ({"fr": 0.95}) adds a per-language threshold to the metadata: the highest reaching that
     recall on the out-of-fold scores of the distinct training texts in that language."""
@@ -58,9 +65,9 @@ def train(layers: Layers, examples: Sequence[Example], recall: float = 0.8, cv: 
     labels = [e.label for e in examples]
     threshold = None
     by_lang: dict[str, float] = {}
+    oof = [0.0] * len(labels)
+    f = group_folds(labels, [e.text for e in examples], cv, seed) if cv >= 2 else [0] * len(labels)
     if cv >= 2 and sum(labels) >= cv:
-        oof = [0.0] * len(labels)
-        f = group_folds(labels, [e.text for e in examples], cv, seed)
         for k in range(cv):
             tr = [i for i in range(len(labels)) if f[i] != k]
             te = [i for i in range(len(labels)) if f[i] == k]
@@ -77,4 +84,4 @@ def train(layers: Layers, examples: Sequence[Example], recall: float = 0.8, cv: 
     if by_lang:
         info["threshold_by_lang"] = by_lang
         info["recall_target_by_lang"] = lang_recall
-    return LinearModel.fit(texts, feats, labels, c=c, meta=info)
+    return LinearModel.fit(texts, feats, labels, c=c, meta=info), oof, f

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -39,8 +40,10 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(cfg: Config, store: Store, actions: ActionsFor | None = None) -> FastAPI:
-    """The review UI; `actions` (hide/remove on the platform) and /api/ingest are plugged in by pvwatch.app."""
+def create_app(cfg: Config, store: Store, actions: ActionsFor | None = None,
+               sensitivity: Callable[[], dict[str, Any]] | None = None) -> FastAPI:
+    """The review UI; `actions` (hide/remove on the platform), `sensitivity` (the adverse-event preset and the
+    thresholds in force, shown on the dashboard) and /api/ingest are plugged in by pvwatch.app."""
     app = FastAPI(title="pvwatch review", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.cfg = cfg
     app.state.store = store
@@ -54,6 +57,7 @@ def create_app(cfg: Config, store: Store, actions: ActionsFor | None = None) -> 
     from moderation.web import access_log
 
     access_log.install(app)
+    app.state.sensitivity = sensitivity
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:

@@ -114,6 +114,9 @@ LABELS: dict[str, dict[str, str]] = {
         "dismiss": N_("Dismiss"), "confirm": N_("Confirm adverse event"), "escalate": N_("Escalate to PV"),
         "assign": N_("Assign"),
     },
+    "sensitivity": {  # [classifiers] sensitivity: the adverse-event preset in force
+        "standard": N_("standard"), "high": N_("high"), "maximum": N_("maximum"),
+    },
     "decision": {
         "dismiss": N_("dismissed"), "confirm_adverse_event": N_("confirmed the adverse event"),
         "escalate": N_("escalated to PV"), "redact": N_("redacted"), "hide": N_("hid"), "remove": N_("removed"),

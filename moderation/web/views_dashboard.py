@@ -15,6 +15,7 @@ from moderation.web.context import current_actor, render
 from moderation.web.i18n import N_, format_day
 from moderation.web.i18n import gettext as _
 from moderation.web.labels import label
+from pvwatch.config import Config
 from pvwatch.models import utcnow
 
 router = APIRouter()
@@ -50,4 +51,13 @@ def dashboard(request: Request, basis: str = "posted", actor: Actor = Depends(cu
         "reviewers": hbars(d.throughput, title=_("Decisions per reviewer (14 days)")),
     }
     return render(request, "dashboard.html", actor=actor, d=d, charts=charts, now=utcnow(), basis=basis,
-                  bases=BASES)
+                  bases=BASES, sensitivity=_sensitivity(request))
+
+
+def _sensitivity(request: Request) -> dict[str, Any]:
+    """The adverse-event preset and thresholds in force (plugged in by pvwatch.app; the preset alone otherwise)."""
+    view = request.app.state.sensitivity
+    if view is not None:
+        return dict(view())
+    cfg: Config = request.app.state.cfg
+    return {"preset": cfg.classifiers.sensitivity.value, "thresholds": {}, "overridden": []}

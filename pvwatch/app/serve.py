@@ -7,7 +7,9 @@ collector) and /api/v1 (the integration API, with the classifiers' analyzer and 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 from fastapi import FastAPI
@@ -29,6 +31,20 @@ from pvwatch.storage import open_store
 from pvwatch.storage.base import Store
 
 
+def sensitivity_view(cfg: Config) -> Callable[[], dict[str, Any]]:
+    """The adverse-event preset and thresholds in force, for the dashboard (read from the model metadata,
+    without loading a model)."""
+    from classifiers.adverse_events import configured_thresholds
+
+    def view() -> dict[str, Any]:
+        t = configured_thresholds(cfg)
+        langs = tuple(cfg.classifiers.languages)
+        return {"preset": t.sensitivity.value, "thresholds": t.summary(langs),
+                "overridden": [lg for lg in langs if t.source_for(lg) is None]}
+
+    return view
+
+
 def api_engine(cfg: Config, store: Store) -> ApiEngine:
     """The integration API's parts: the classifiers' analyzer (built on first use or by the warm-up) and, when
     alerts are on, the alert hook."""
@@ -43,7 +59,7 @@ def api_engine(cfg: Config, store: Store) -> ApiEngine:
 def review_app(cfg: Config, store: Store, warm: bool = False) -> FastAPI:
     """The UI, hide/remove on the platform through the collectors, the webhook collector's endpoint and the
     integration API; `warm` loads the models in the background while the server starts."""
-    app = create_app(cfg, store, actions=actions_for(cfg))
+    app = create_app(cfg, store, actions=actions_for(cfg), sensitivity=sensitivity_view(cfg))
     app.include_router(webhook_router(cfg, store), prefix="/api/ingest")
     engine = api_engine(cfg, store)
     mount_api(app, cfg, store, engine)
