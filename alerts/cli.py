@@ -20,7 +20,7 @@ def _ts(value: float | None) -> str:
 
 def register(app: typer.Typer) -> None:
     """Add this feature's commands to the main app."""
-    from pvwatch.cli.options import ConfigOpt, handle_errors
+    from pvwatch.cli.options import ConfigOpt, config_and_store, handle_errors
     from pvwatch.sanitize import printable
 
     @alerts_app.command("status")
@@ -34,11 +34,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List alert deliveries, newest first, with their state and last error."""
         from alerts.outbox import Outbox
-        from pvwatch.config import load_config
-        from pvwatch.storage import open_store
 
-        cfg = load_config(config)
-        with open_store(cfg) as store:
+        with config_and_store(config) as (cfg, store):
             outbox = Outbox(store.kv, AlertsConfig.of(cfg).retry, "cli")
             rows = outbox.list(state, channel)
             counts = outbox.counts(channel)  # exact: the list above stops at its limit

@@ -11,10 +11,9 @@ import typer
 from pvwatch.config import Config, load_config, parse_config
 from pvwatch.errors import PvwatchError
 
-CFG_HELP = "Path to config.toml (built-in defaults when the file does not exist)."
-
 
 def _config(path: Path, explicit: bool = False) -> Config:
+    """The config file, or built-in defaults when it does not exist (and no command needs it: `explicit`)."""
     if path.exists() or explicit:
         return load_config(path)
     return parse_config({})
@@ -28,7 +27,7 @@ def _corpora(files: list[Path], fmt: str, text_col: str | None, label_col: str |
 
 def register(app: typer.Typer) -> None:
     """Add this feature's commands to the main app."""
-    from pvwatch.cli.options import handle_errors
+    from pvwatch.cli.options import ConfigOrDefaultsOpt, handle_errors
 
     @app.command()
     @handle_errors
@@ -38,7 +37,7 @@ def register(app: typer.Typer) -> None:
         fmt: str = typer.Option("jsonl", "--format", help="Output: jsonl (one line per post) or json (indented)."),
         input_format: str = typer.Option("auto", "--input-format", help="auto (by extension), jsonl or csv."),
         lang: str = typer.Option(None, "--lang", help="Language of TEXT (fr, en); detected when omitted."),
-        config: Path = typer.Option(Path("config.toml"), "--config", "-c", envvar="PVWATCH_CONFIG", help=CFG_HELP),
+        config: Path = ConfigOrDefaultsOpt,
     ) -> None:
         """Classify posts and print JSON: adverse event, evidence, special situations, ICSR, personal data."""
         from classifiers.ae.batch_io import classify_stream, read_posts, record
@@ -82,7 +81,7 @@ def register(app: typer.Typer) -> None:
         max_length: int = typer.Option(128, "--max-length", help="Transformer: tokens per post (64 fits a tweet)."),
         neg_per_pos: float = typer.Option(None, "--neg-per-pos",
                                           help="Transformer: negatives sampled per positive each epoch (default all)."),
-        config: Path = typer.Option(Path("config.toml"), "--config", "-c", envvar="PVWATCH_CONFIG", help=CFG_HELP),
+        config: Path = ConfigOrDefaultsOpt,
     ) -> None:
         """Train an adverse-event model; prints the recall-first threshold to put in [classifiers] ae_threshold."""
         from classifiers.ae.layers import Layers
@@ -134,7 +133,7 @@ def register(app: typer.Typer) -> None:
         threshold: float = typer.Option(None, "--threshold",
                                         help="Default: the sensitivity preset, or ae_threshold(_fr) when set."),
         as_json: bool = typer.Option(False, "--json"),
-        config: Path = typer.Option(Path("config.toml"), "--config", "-c", envvar="PVWATCH_CONFIG", help=CFG_HELP),
+        config: Path = ConfigOrDefaultsOpt,
     ) -> None:
         """Precision, recall, F1 (positive class) and the confusion matrix, per corpus."""
         from classifiers.adverse_events import AdverseEventClassifier

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from pvwatch.cli.options import ConfigOpt, handle_errors
+from pvwatch.cli.options import ConfigOpt, config_and_store, handle_errors
 from pvwatch.config import load_config
 from pvwatch.sanitize import printable
 
@@ -24,10 +24,8 @@ def register(app: typer.Typer) -> None:
         """Show each source's health: last success, lag, errors, coverage (items the platform reports against items
         read, and why any were not collected), status."""
         from pvwatch.health import health_report
-        from pvwatch.storage import open_store
 
-        cfg = load_config(config)
-        with open_store(cfg) as store:
+        with config_and_store(config) as (cfg, store):
             rows = health_report(store, cfg)
         if as_json:
             typer.echo(json.dumps(rows, indent=2))

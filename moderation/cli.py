@@ -20,7 +20,7 @@ token_app = command_group("API tokens of the integration API (/api/v1), one per 
 
 def register(app: typer.Typer) -> None:
     """Add this feature's commands to the main app."""
-    from pvwatch.cli.options import ConfigOpt, handle_errors
+    from pvwatch.cli.options import ConfigOpt, cli_actor, config_and_store, handle_errors
 
     @app.command()
     @handle_errors
@@ -36,12 +36,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List the review queue, or show one item, from the terminal (masked as for a social moderator)."""
         from moderation.queue_view import print_item, print_queue
-        from pvwatch.config import load_config
-        from pvwatch.storage import open_store
         from pvwatch.storage.base import ItemQuery
 
-        cfg = load_config(config)
-        with open_store(cfg) as store:
+        with config_and_store(config) as (cfg, store):
             if key:
                 item = store.items.get(key)
                 if item is None:
@@ -63,8 +60,6 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Create a reviewer account (argon2-hashed password)."""
         from moderation.auth.users import add_user
-        from pvwatch.config import load_config
-        from pvwatch.storage import open_store
 
         if password_env:
             password = os.environ.get(password_env, "")
@@ -72,20 +67,16 @@ def register(app: typer.Typer) -> None:
                 raise PvwatchError(f"environment variable {password_env} is empty or unset; export the password")
         else:
             password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-        cfg = load_config(config)
-        with open_store(cfg) as store:
-            user = add_user(store, username, role, password, actor=f"cli:{os.environ.get('USER', 'unknown')}")
+        with config_and_store(config) as (cfg, store):
+            user = add_user(store, username, role, password, actor=cli_actor())
         typer.echo(f"user {user.username} created with role {user.role.value}")
 
     @audit_app.command("verify")
     @handle_errors
     def audit_verify(config: Path = ConfigOpt) -> None:
         """Walk the keyed hash chain and its head checkpoint; exit 1 naming every tampered record."""
-        from pvwatch.config import load_config
-        from pvwatch.storage import open_store
 
-        cfg = load_config(config)
-        with open_store(cfg) as store:
+        with config_and_store(config) as (cfg, store):
             ok, message = store.audit.verify()
         if not ok:
             for line in message.splitlines():
@@ -102,13 +93,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Create a token; it is printed once (only its hash is stored)."""
         from moderation.api.tokens import create_token, parse_scopes
-        from pvwatch.config import load_config
-        from pvwatch.storage import open_store
 
         scopes = parse_scopes(scope)
-        cfg = load_config(config)
-        with open_store(cfg) as store:
-            token_id, token = create_token(store, client, scopes, actor=f"cli:{os.environ.get('USER', 'unknown')}")
+        with config_and_store(config) as (cfg, store):
+            token_id, token = create_token(store, client, scopes, actor=cli_actor())
         typer.echo(f"token {token_id} for {client} ({', '.join(sorted(scopes))}); store it now, it is not shown again:")
         typer.echo(token)
 
@@ -118,12 +106,9 @@ def register(app: typer.Typer) -> None:
                      config: Path = ConfigOpt) -> None:
         """Revoke a token at once (the next request with it gets 401)."""
         from moderation.api.tokens import revoke_token
-        from pvwatch.config import load_config
-        from pvwatch.storage import open_store
 
-        cfg = load_config(config)
-        with open_store(cfg) as store:
-            revoke_token(store, token_id, actor=f"cli:{os.environ.get('USER', 'unknown')}")
+        with config_and_store(config) as (cfg, store):
+            revoke_token(store, token_id, actor=cli_actor())
         typer.echo(f"token {token_id} revoked")
 
     @token_app.command("list")
@@ -131,11 +116,8 @@ def register(app: typer.Typer) -> None:
     def token_list(config: Path = ConfigOpt) -> None:
         """Tokens with their client, scopes and state (never the secret)."""
         from moderation.api.tokens import list_tokens
-        from pvwatch.config import load_config
-        from pvwatch.storage import open_store
 
-        cfg = load_config(config)
-        with open_store(cfg) as store:
+        with config_and_store(config) as (cfg, store):
             for t in list_tokens(store):
                 state = f"revoked {t['revoked_at']}" if t.get("revoked_at") else "active"
                 scopes = ",".join(t["scopes"])  # type: ignore[arg-type]

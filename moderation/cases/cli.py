@@ -9,7 +9,6 @@ cases are skipped (and listed): they are not ICSRs until the four minimum criter
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import typer
@@ -17,6 +16,7 @@ import typer
 from moderation.audit import record
 from moderation.queue.service import Actor
 from moderation.roles import Role
+from pvwatch.cli.options import cli_actor as cli_name
 from pvwatch.cli.options import command_group
 from pvwatch.errors import PvwatchError
 from pvwatch.models import Case
@@ -26,7 +26,7 @@ case_app = command_group("PV cases: list, show and export (E2B(R3) XML or CSV)."
 
 def cli_actor() -> Actor:
     # Whoever runs the CLI on the server holds the store already; the audit names them.
-    return Actor(f"cli:{os.environ.get('USER', 'unknown')}", Role.admin)
+    return Actor(cli_name(), Role.admin)
 
 
 def _line(c: Case) -> str:

@@ -24,8 +24,8 @@ from moderation.api.views import mount_api
 from moderation.auth.users import add_user, get_user
 from moderation.roles import Role
 from moderation.web import create_app
-from pvwatch.cli.options import ConfigOpt, handle_errors, setup_logging
-from pvwatch.config import Config, load_config
+from pvwatch.cli.options import ConfigOpt, config_and_store, handle_errors, setup_logging
+from pvwatch.config import Config
 from pvwatch.ports import ItemHook
 from pvwatch.storage import open_store
 from pvwatch.storage.base import Store
@@ -96,8 +96,7 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         setup_logging()
-        cfg = load_config(config)
-        with open_store(cfg) as store:
+        with config_and_store(config) as (cfg, store):
             # proxy_headers off: X-Forwarded-For is believed only from [ui] trusted_proxies (moderation/web/client.py);
             # access_log off: uvicorn's prints query strings (moderation/web/access_log.py logs the route instead).
             uvicorn.run(review_app(cfg, store, warm=True), host=host or cfg.ui.host, port=port or cfg.ui.port,

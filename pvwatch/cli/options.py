@@ -7,23 +7,50 @@ commands are put together into one app by the composition root (`pvwatch.app.mai
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
 from pvwatch.errors import ConfigError, PvwatchError
+
+if TYPE_CHECKING:
+    from pvwatch.config import Config
+    from pvwatch.storage.base import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 ConfigOpt = typer.Option(
     Path("config.toml"), "--config", "-c", envvar="PVWATCH_CONFIG", help="Path to config.toml."
 )
+# For the commands that also work without a config file (classify, eval, train): built-in defaults then.
+ConfigOrDefaultsOpt = typer.Option(
+    Path("config.toml"), "--config", "-c", envvar="PVWATCH_CONFIG",
+    help="Path to config.toml (built-in defaults when the file does not exist).",
+)
+
+
+@contextmanager
+def config_and_store(path: Path) -> Iterator[tuple[Config, Store]]:
+    """The validated config and its store, closed on the way out: what most commands start with."""
+    from pvwatch.config import load_config
+    from pvwatch.storage import open_store
+
+    cfg = load_config(path)
+    with open_store(cfg) as store:
+        yield cfg, store
+
+
+def cli_actor() -> str:
+    """Who the audit trail names for a command run from a shell: `cli:<login>`."""
+    return f"cli:{os.environ.get('USER', 'unknown')}"
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "config.toml"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from pvwatch.cli.options import ConfigOpt, handle_errors
+from pvwatch.cli.options import ConfigOpt, config_and_store, handle_errors
 from pvwatch.config import load_config
 from pvwatch.errors import PvwatchError
 
@@ -34,10 +34,8 @@ def purge(
 ) -> None:
     """Delete non-AE items past [retention] non_ae_days; anonymise PV-linked items past ae_years."""
     from pvwatch.retention import purge as run_purge
-    from pvwatch.storage import open_store
 
-    cfg = load_config(config)
-    with open_store(cfg) as store:
+    with config_and_store(config) as (cfg, store):
         report = run_purge(store, cfg.retention, dry_run=dry_run, actor="cli:purge")
     _print(report.counts(), dry_run, as_json, "purge")
 
