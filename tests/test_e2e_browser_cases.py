@@ -3,8 +3,6 @@ a justification, exports the E2B(R3) file, and the file validates against the of
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -15,9 +13,10 @@ import pytest
 
 from moderation.cases.e2b_rules import check, schema_errors
 from pvwatch.models import utcnow
+from tests.browser_support import CHROMIUM, chromium, serving
 from tests.cases_support import case_config
 from tests.moderation_helpers import make_item, seed_users
-from tests.test_e2e_browser_review import ARGS, CHROMIUM, _free_port, _login
+from tests.test_e2e_browser_review import _login
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,8 +27,6 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
-    import uvicorn
-
     from moderation.web import create_app
     from pvwatch.storage.sqlite import SqliteStore
 
@@ -39,30 +36,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]
     item = make_item("p1", "Mon mari, 67 ans, a été hospitalisé pour une pancréatite et des vertiges sous Levothyrox",
                      reactions=("pancréatite", "vertiges"), serious=("hospitalisation",))
     store.items.upsert(item.model_copy(update={"day_zero": utcnow() - timedelta(days=2), "flags": ["adverse_event"]}))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(case_config(tmp), store), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start within 20 s")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", store
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(case_config(tmp), store)) as base:
+        yield base, store
     store.close()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def test_pv_officer_escalates_codes_downgrades_and_exports(server: tuple[str, Any], browser: Any,

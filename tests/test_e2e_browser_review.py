@@ -4,40 +4,27 @@ The real app runs under uvicorn on 127.0.0.1 with a temporary SQLite store seede
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser_support import CHROMIUM, chromium, serving
 from tests.moderation_helpers import PASSWORD, make_config, make_item, seed_users
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed at /usr/bin/chromium "
                                                      "(apt-get install chromium)"),
 ]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 HOSTILE = ('Levothyrox et vertiges <script>window.__pwned=1;console.log("PWNED-script")</script> '
            '<img src=x onerror="window.__pwned=2;console.log(\'PWNED-img\')"> '
            '<a href="javascript:window.__pwned=3">clique</a> <svg onload="window.__pwned=4"></svg>')
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
-    import uvicorn
-
     from moderation.web import create_app
     from pvwatch.storage.sqlite import SqliteStore
 
@@ -50,29 +37,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]
     store.items.upsert(make_item("rd1", "Doliprane works fine for me", ae=False, products=("Doliprane",),
                                  platform="reddit", lang="en"))
     store.items.upsert(make_item("xss", HOSTILE, reactions=("vertiges",), platform="forum"))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(cfg, store), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start within 20 s")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", store
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(cfg, store)) as base:
+        yield base, store
     store.close()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _login(browser: Any, base: str, user: str) -> Any:

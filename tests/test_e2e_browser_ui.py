@@ -5,9 +5,6 @@ sideways. The real app runs under uvicorn on 127.0.0.1 on a temporary SQLite sto
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -16,32 +13,22 @@ from typing import Any
 import pytest
 
 from pvwatch.models import utcnow
+from tests.browser_support import CHROMIUM, chromium, serving
 from tests.moderation_helpers import PASSWORD, make_config, make_item, seed_users
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed (scripts/setup-system.sh)"),
     pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed: run `npm ci` (scripts/setup-system.sh)"),
 ]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 ROLES = ("social_moderator", "compliance_officer", "pv_officer", "admin")
 PHONE = {"width": 390, "height": 844}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
-    import uvicorn
-
     from moderation.web import create_app
     from pvwatch.storage.base import Checkpoint
     from pvwatch.storage.sqlite import SqliteStore
@@ -72,29 +59,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]
 
     app = create_app(cfg, store)
     mount_api(app, cfg, store, api_engine(cfg, store))  # /api/v1/docs is a page too
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start within 20 s")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", store
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base:
+        yield base, store
     store.close()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def french(browser: Any, base: str, user: str, viewport: dict[str, int] | None = None) -> Any:
