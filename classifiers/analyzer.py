@@ -17,6 +17,11 @@ if TYPE_CHECKING:  # both load their models on import: the CLI imports this modu
     from classifiers.personal_data.detector import PersonalDataDetector
 
 
+# A drug, a reaction and a name: every tier has something to do.
+_WARM_UP = {"fr": "Marie Dupont, Lyon : depuis le Doliprane j'ai des nausées", "en":
+            "John Smith, Boston: since taking Tylenol I feel nauseous"}
+
+
 class Analyzer:
     """The `pvwatch.ports.Analyzer` the pipeline is given."""
 
@@ -37,6 +42,15 @@ class Analyzer:
 
     def analyze(self, text: str, lang: str | None = None) -> Analysis:
         return self.analyze_many([text], [lang])[0]
+
+    def warm_up(self, langs: Sequence[str]) -> None:
+        """Load now what otherwise loads on the first post: each language's matchers, the sentence encoder (which
+        the cascade would skip on a plain sentence) and NER. A worker must not spend its first batch, while it
+        holds source leases, loading models; a server's first request must not wait for them."""
+        for lang in langs:
+            self.analyze(_WARM_UP.get(lang, _WARM_UP["en"]), lang)
+        if self.ae.embedding is not None:
+            self.ae.embedding.encoder.encode(["warm-up"])
 
     def analyze_many(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[Analysis]:
         langs = list(langs) if langs is not None else [None] * len(texts)

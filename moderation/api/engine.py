@@ -32,9 +32,7 @@ class ApiEngine:
         """Load the models while the server starts, so the first chatbot message does not wait for them."""
         def load() -> None:
             try:
-                analyzer = self.analyzer()
-                for lang in self.cfg.classifiers.languages:  # per-language parts are built on first use
-                    analyzer.analyze("warm-up", lang)
+                self.analyzer().warm_up(self.cfg.classifiers.languages)
             except Exception:  # the first request raises it again, with the reason, to the client and the log
                 log.exception("API warm-up failed; the first API request will retry")
         thread = threading.Thread(target=load, name="pvwatch-api-warmup", daemon=True)

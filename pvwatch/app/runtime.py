@@ -33,6 +33,7 @@ def build_pipeline(cfg: Config, say: Callable[[str], None] = lambda _m: None) ->
         try:
             say(f"config, secrets and store ok ({len(collectors)} sources); loading the classifiers...")
             analyzer = Analyzer.from_config(cfg)
+            analyzer.warm_up(cfg.classifiers.languages)  # before any source lease is taken (pvwatch/workers.py)
             # Alerts are recorded in the transaction that stores their item (crash-safe); sending is threaded.
             yield Pipeline(cfg, store, analyzer, collectors, recorders=[alerts.on_new_item], tickers=[alerts.tick])
         finally:
