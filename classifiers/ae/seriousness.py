@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from classifiers.ae.context import NEGATION_TOKENS
 from classifiers.ae.cues import compile_table
 
 _FR = compile_table({
@@ -63,10 +64,12 @@ _EN = compile_table({
 
 # A denial just before the cue, in the same clause: "pas été hospitalisée", "aucune hospitalisation",
 # "sans passage aux urgences", "zéro passage aux urgences", "au lieu de finir à l'hôpital", "no ER visit".
+# The same negation words as a reaction's (context.NEGATION_TOKENS), plus the ways a stay is said to be avoided.
 # The window stops at punctuation: "il n'a pas supporté, réanimation" is not a denial.
-_NEGATED = re.compile(
-    r"(?<!\w)(pas|jamais|aucune?|sans|zero|evite|au lieu de|plutot que|no|not|never|without|avoided|instead of|out of|"
-    r"(did|was|were|do|does|have|has|had|is|are|wo|would|could|need)n'?t)(?!\w)[^.,;:!?\n]{0,30}$")
+_AVOIDED = ("evite", "au lieu de", "plutot que", "avoided", "instead of", "out of")
+_NEGATORS = sorted({w for words in NEGATION_TOKENS.values() for w in words if w != "n't"} | set(_AVOIDED))
+_NEGATED = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, _NEGATORS))
+                      + r"|(did|was|were|do|does|have|has|had|is|are|wo|would|could|need)n'?t)(?!\w)[^.,;:!?\n]{0,30}$")
 # The hospital as a workplace or a care setting, not an admission.
 _PLACE = re.compile(
     r"(travaille|bosse|garde|gardes|internes?|infirmiere?|medecin|prescrite?|primo-prescription|suivi|consultation|"
