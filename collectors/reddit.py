@@ -1,12 +1,21 @@
 """Reddit with praw: new comments and submissions of configured subreddits, filtered on product keywords.
 
 Each poll reads the newest items of each listing (praw pages through them lazily) until it reaches one older
-than the watermark of the last poll. Cursor per listing: {"watermark": newest created_utc, "seen": [fullnames]}
-- the bounded seen-set removes the overlap (ties on a second, a replayed page after a restart).
+than the watermark of the last poll. Cursor per listing: {"watermark": newest created_utc, "seen": [fullnames],
+"edits": {fullname: signature}} - the bounded seen-set removes the overlap (ties on a second, a replayed page
+after a restart).
+
+Edits: the same walk goes on past the watermark over the `reread_items` newest items younger than
+`reread_hours` (by default the items the poll's first request already returned: no extra call). An item whose
+`edited` timestamp or body changed since the last look is emitted again with `edited_at`, and the pipeline stores
+it as a new version of the post (pvwatch/versions.py). One we collected that is now `[deleted]`/`[removed]` is
+reported as gone (recorded on the stored item), never as a new text.
 """
 
 from __future__ import annotations
 
+import hashlib
+import time
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -21,7 +30,7 @@ from collectors.rules import KeywordMatcher
 from collectors.seen import SeenSet
 from pvwatch.errors import CollectorError, ConfigError
 from pvwatch.models import MAX_RAW_BYTES, Post
-from pvwatch.ports import Batch, Coverage
+from pvwatch.ports import Batch, Coverage, Gone, GoneReason
 
 Listing = Literal["comments", "submissions"]
 # What Reddit leaves in place of a body its author deleted or a moderator removed: not the author's words.
@@ -52,6 +61,10 @@ class RedditOptions(RedditConnection):
     filter: bool = True  # keep only items that mention a product or keyword
     limit: int = Field(default=100, ge=1, le=1000)  # newest items read per listing per poll (catch-up bound)
     seen_max: int = Field(default=2000, ge=100, le=100_000)
+    # Edits: how many of the newest items per listing are looked at again each poll (None: min(limit, 100), the
+    # items of the first request, at no extra call), and only those younger than reread_hours. 0 turns it off.
+    reread_items: int | None = Field(default=None, ge=0, le=1000)
+    reread_hours: float = Field(default=48.0, ge=0, le=24 * 30)
 
 
 def make_reddit(opts: RedditConnection, env: Any, *, user: bool = False) -> praw.Reddit:
@@ -142,7 +155,32 @@ def permalink(fields: dict[str, Any], kind: Listing) -> str | None:
     return None
 
 
-def to_post(item: Any, kind: Listing, text: str, source: str, rule: str | None, company_owned: bool) -> Post:
+def edited_at(fields: dict[str, Any]) -> datetime | None:
+    """Reddit's `edited`: false, or the epoch time of the last edit (a float; true on some very old items)."""
+    edited = fields.get("edited")
+    if isinstance(edited, bool) or not isinstance(edited, int | float):
+        return None
+    return datetime.fromtimestamp(float(edited), UTC)
+
+
+def tombstone_of(fields: dict[str, Any], kind: Listing) -> GoneReason | None:
+    """Whether the item's text is now Reddit's placeholder: deleted by its author or removed by a moderator."""
+    body = fields.get("body" if kind == "comments" else "selftext")
+    mark = body.strip() if isinstance(body, str) else ""
+    if mark not in TOMBSTONES:
+        return None
+    return GoneReason.deleted if mark == "[deleted]" else GoneReason.removed
+
+
+def signature(fields: dict[str, Any], kind: Listing, collected: bool) -> str:
+    """What a re-read compares: collected or not, the `edited` value, a hash of the text fields."""
+    text = f"{fields.get('title', '')}\n{fields.get('body' if kind == 'comments' else 'selftext', '')}"
+    digest = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:12]
+    return f"{int(collected)}|{fields.get('edited')}|{digest}"
+
+
+def to_post(item: Any, kind: Listing, text: str, source: str, rule: str | None, company_owned: bool,
+            seen_edit_at: datetime | None = None) -> Post:
     fields = vars(item)
     created = fields.get("created_utc")
     if not isinstance(created, int | float):
@@ -150,6 +188,7 @@ def to_post(item: Any, kind: Listing, text: str, source: str, rule: str | None, 
     return Post(
         platform="reddit", id=str(fields["name"]), text=text, url=permalink(fields, kind),
         author=_author(item), created_at=datetime.fromtimestamp(float(created), UTC),
+        edited_at=edited_at(fields) or seen_edit_at,
         parent_id=fields.get("parent_id") if kind == "comments" else None,
         thread_id=fields.get("link_id") if kind == "comments" else str(fields["name"]),
         source=source, rule=rule, company_owned=company_owned, raw=_raw(item),
@@ -178,6 +217,7 @@ class RedditCollector(Collector):
     def poll(self, cursor: dict[str, Any]) -> Batch:
         posts: list[Post] = []
         errors: list[str] = []
+        gone: list[Gone] = []
         new_cursor = dict(cursor)
         cov = Coverage()
         wait = 0.0
@@ -185,46 +225,90 @@ class RedditCollector(Collector):
         for kind in self.options.streams:
             state = cursor.get(kind) or {}
             try:
-                new_cursor[kind] = self._read(subreddit, kind, state, posts, errors, cov)
+                new_cursor[kind] = self._read(subreddit, kind, state, posts, errors, cov, gone)
             except Exception as exc:  # noqa: BLE001 - mapped to ours just below
                 mapped = explain(exc, f"r/{subreddit.display_name} {kind}")
                 if isinstance(mapped, RateLimited):  # keep what we have; the pipeline waits before the next poll
                     wait = max(wait, mapped.wait_seconds)
                     continue
                 raise mapped from None
-        return Batch(posts=posts, cursor=new_cursor, exhausted=True, wait_seconds=wait, errors=errors, coverage=cov)
+        return Batch(posts=posts, cursor=new_cursor, exhausted=True, wait_seconds=wait, errors=errors, coverage=cov,
+                     gone=gone)
+
+    def _reread_items(self) -> int:
+        n = self.options.reread_items
+        return min(self.options.limit, 100) if n is None else n
 
     def _read(self, subreddit: Any, kind: Listing, state: dict[str, Any], posts: list[Post],
-              errors: list[str], cov: Coverage) -> dict[str, Any]:
+              errors: list[str], cov: Coverage, gone: list[Gone]) -> dict[str, Any]:
         watermark = float(state.get("watermark", 0.0))
         seen = SeenSet(state.get("seen", []), self.options.seen_max)
+        old_sigs: dict[str, str] = dict(state.get("edits") or {})
+        sigs: dict[str, str] = {}  # this walk's window: items that fall out of it are forgotten
+        reread, window_start = self._reread_items(), time.time() - self.options.reread_hours * 3600
         newest = watermark
         found: list[Post] = []
         listing = subreddit.comments if kind == "comments" else subreddit.new
-        for item in listing(limit=self.options.limit):
-            created = vars(item).get("created_utc")
-            name = vars(item).get("name")
+        for n, item in enumerate(listing(limit=max(self.options.limit, reread))):
+            fields = vars(item)
+            created, name = fields.get("created_utc"), fields.get("name")
             if not isinstance(name, str) or not isinstance(created, int | float):
                 errors.append(f"{kind}: item without name/created_utc skipped")
                 continue
-            if created < watermark:
-                break  # older than the last poll's newest: caught up (listings are newest first)
-            if name in seen:
+            if created < watermark or name in seen:
+                if n >= reread or created < window_start:
+                    if created < watermark:
+                        break  # older than the last poll's newest and outside the edit window: caught up
+                    continue
+                self._recheck(item, kind, old_sigs.get(name), sigs, found, gone, errors)
                 continue
+            if n >= self.options.limit:
+                break
             seen.add(name)
             newest = max(newest, float(created))
+            collected = False
             try:
                 text = item_text(item, kind)
                 rule = self.matcher.match(text)
-                if self.options.filter and rule is None:
-                    continue
-                found.append(to_post(item, kind, text, self.name, rule, self.source.company_owned))
-            except Tombstone as gone:  # nothing of its author is left: a gap with its reason, not a post
-                cov.gap(f"{kind} {gone}")
+                if not (self.options.filter and rule is None):
+                    found.append(to_post(item, kind, text, self.name, rule, self.source.company_owned))
+                    collected = True
+            except Tombstone as gone_text:  # nothing of its author is left: a gap with its reason, not a post
+                cov.gap(f"{kind} {gone_text}")
             except (ValueError, KeyError) as exc:
                 errors.append(f"{kind} {name}: {exc}")
+            sigs[name] = signature(fields, kind, collected)
         posts.extend(reversed(found))  # oldest first, like a stream
-        return {"watermark": newest, "seen": seen.to_list()}
+        return {"watermark": newest, "seen": seen.to_list(), "edits": sigs}
+
+    def _recheck(self, item: Any, kind: Listing, before: str | None, sigs: dict[str, str], found: list[Post],
+                 gone: list[Gone], errors: list[str]) -> None:
+        """An item already looked at: emit it again if edited since, report it gone if deleted since."""
+        fields = vars(item)
+        name = str(fields["name"])
+        was_collected = before is not None and before.startswith("1|")
+        now = signature(fields, kind, was_collected)
+        sigs[name] = now
+        if before is None and edited_at(fields) is None:
+            return  # first look (window just widened, cursor from an older version): nothing to compare
+        if before == now:
+            return
+        reason = tombstone_of(fields, kind)
+        if reason is not None:
+            if was_collected:
+                gone.append(Gone(key=f"reddit:{name}", reason=reason))
+            return
+        try:
+            text = item_text(item, kind)
+            rule = self.matcher.match(text)
+            if self.options.filter and rule is None and not was_collected:
+                return  # an edit that still names no product; a collected post's edit is kept even without one
+            # Reddit does not mark edits made within its grace period: then the time we saw it is the edit's
+            seen_at = None if edited_at(fields) else datetime.now(UTC)
+            found.append(to_post(item, kind, text, self.name, rule, self.source.company_owned, seen_at))
+            sigs[name] = signature(fields, kind, True)
+        except (ValueError, KeyError) as exc:
+            errors.append(f"{kind} {name}: {exc}")
 
     def close(self) -> None:
         self._reddit = None

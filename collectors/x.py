@@ -10,14 +10,10 @@ Rate limits (429) become `Batch.wait_seconds` from x-rate-limit-reset; 403/453 (
 
 from __future__ import annotations
 
-import html
 import json
 import queue
 import random
-import re
 import time
-from collections import Counter
-from datetime import datetime
 from typing import Any, Literal
 
 import requests
@@ -30,20 +26,12 @@ from collectors.base import Collector, Options
 from collectors.http import RateLimited, TransientError, wait_from_headers
 from collectors.rules import TAG_PREFIX, Rule, x_rules
 from collectors.seen import SeenSet
+from collectors.x_tweets import PARAMS, NotAPost, partial_errors, tweet_to_post, tweets_of, users_of
 from pvwatch.errors import CollectorError, ConfigError
-from pvwatch.models import MAX_RAW_BYTES, Post
+from pvwatch.models import Post
 from pvwatch.ports import Batch, Coverage
 
 X_HOST = "https://api.twitter.com"
-# note_tweet: the full text of posts over 280 characters (`text` is cut); edit_history_tweet_ids links edits;
-# withheld marks placeholders. referenced_tweets.id brings the retweeted/quoted tweet in `includes.tweets`.
-TWEET_FIELDS = ["created_at", "lang", "author_id", "conversation_id", "referenced_tweets", "in_reply_to_user_id",
-                "note_tweet", "edit_history_tweet_ids", "withheld"]
-PARAMS: dict[str, Any] = {"tweet_fields": TWEET_FIELDS, "expansions": ["author_id", "referenced_tweets.id",
-                                                                      "referenced_tweets.id.author_id"],
-                          "user_fields": ["username"]}
-# The text X puts in place of a withheld post or account ("...has been withheld in India based on local law(s).")
-WITHHELD_TEXT = re.compile(r"\b(account|tweet|post)\b.{0,80}\bhas been withheld\b", re.IGNORECASE | re.DOTALL)
 TIER_FIX = ("your X project's access tier does not include this endpoint (recent search needs Basic, the filtered "
             "stream Pro or Enterprise) or the app is not attached to a project; check developer.x.com, or use "
             "mode = \"search\"")
@@ -102,69 +90,6 @@ def explain(exc: Exception, what: str) -> Exception:
     if isinstance(exc, tweepy.HTTPException):
         return CollectorError(f"{what}: X answered {exc.response.status_code}: {'; '.join(exc.api_messages)[:300]}")
     return exc
-
-
-class NotAPost(Exception):  # noqa: N818 - a reason, not an error
-    """A tweet that carries no author's text (a withheld placeholder): counted as a coverage gap, not stored."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def full_text(tweet: dict[str, Any]) -> str:
-    """The whole text as written: note_tweet for long posts, HTML entities decoded (X v2 escapes & < >)."""
-    note = tweet.get("note_tweet")
-    text = note.get("text") if isinstance(note, dict) and isinstance(note.get("text"), str) else tweet["text"]
-    return html.unescape(str(text))
-
-
-def tweet_to_post(tweet: Any, users: dict[str, str], rule: str | None, source: str, company_owned: bool,
-                  referenced: dict[str, Any] | None = None) -> Post:
-    """The one place an X v2 tweet object becomes a Post. Raises ValueError when malformed, NotAPost for a
-    withheld placeholder. A retweet carries the retweeted post's whole text (X cuts it after "RT @user: ")."""
-    if not isinstance(tweet, dict) or not isinstance(tweet.get("id"), str) or not isinstance(tweet.get("text"), str):
-        raise ValueError("tweet without string id and text")
-    if tweet.get("withheld") and WITHHELD_TEXT.search(tweet["text"]):
-        raise NotAPost("withheld")
-    username = users.get(str(tweet.get("author_id")))
-    refs = [r for r in tweet.get("referenced_tweets") or [] if isinstance(r, dict)]
-    parent = next((r.get("id") for r in refs if r.get("type") == "replied_to"), None)
-    text = full_text(tweet)
-    retweeted = next(((referenced or {}).get(str(r.get("id"))) for r in refs if r.get("type") == "retweeted"), None)
-    if isinstance(retweeted, dict) and isinstance(retweeted.get("text"), str):
-        original = users.get(str(retweeted.get("author_id")))
-        text = f"RT @{original}: {full_text(retweeted)}" if original else full_text(retweeted)
-    created = tweet.get("created_at")
-    raw = {"tweet": tweet, "username": username}
-    return Post(
-        platform="x", id=tweet["id"], text=text,
-        url=f"https://x.com/{username or 'i/web'}/status/{tweet['id']}", author=username or tweet.get("author_id"),
-        lang=tweet.get("lang") if tweet.get("lang") not in (None, "und", "zxx", "qme") else None,
-        created_at=datetime.fromisoformat(created.replace("Z", "+00:00")) if isinstance(created, str) else None,
-        parent_id=str(parent) if parent else None, thread_id=tweet.get("conversation_id"), source=source, rule=rule,
-        company_owned=company_owned, raw=raw if len(json.dumps(raw)) <= MAX_RAW_BYTES else None,
-    )
-
-
-def users_of(payload: dict[str, Any]) -> dict[str, str]:
-    users = (payload.get("includes") or {}).get("users") or []
-    return {str(u["id"]): str(u["username"]) for u in users if isinstance(u, dict) and "id" in u and "username" in u}
-
-
-def tweets_of(payload: dict[str, Any]) -> dict[str, Any]:
-    """includes.tweets (retweeted, quoted, replied-to tweets) by id."""
-    tweets = (payload.get("includes") or {}).get("tweets") or []
-    return {str(t["id"]): t for t in tweets if isinstance(t, dict) and "id" in t}
-
-
-def partial_errors(payload: dict[str, Any]) -> list[str]:
-    """A 200 can carry `errors` for parts it could not return (a deleted author, a protected quoted tweet).
-    Only the kind is kept: `value`/`detail` name accounts."""
-    errs = payload.get("errors") if isinstance(payload, dict) else None
-    kinds = Counter(f"{e.get('title', 'error')} ({e.get('resource_type', '?')})" for e in errs or []
-                    if isinstance(e, dict))
-    return [f"X returned partial errors: {kind} x{n}" for kind, n in sorted(kinds.items())]
 
 
 class _Stream(tweepy.StreamingClient):

@@ -7,6 +7,11 @@ Replies come from the thread's `replies`, which embeds only a few per thread: wh
 are more, the thread's replies are paged through `comments.list?parentId=` (1 quota unit a page, bounded by
 `max_reply_pages`). Quota exhaustion waits until the quota resets (midnight Pacific time); a target the platform
 refuses (403/404: comments disabled, private video, permission denied) is reported and the others go on.
+Edits: a comment whose `updatedAt` is later than its `publishedAt` is emitted again (with `edited_at`) the first
+time that `updatedAt` is seen, also below the watermark; the pipeline stores it as a new version of the post.
+Every poll already reads the first page of each target, so the newest `max_results` threads and their embedded
+replies are re-read at no extra cost; `reread_pages` > 1 reads further pages once caught up (1 unit each).
+Cursor "edits": the bounded set of "<id>@<updatedAt>" already emitted.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ class YouTubeOptions(Options):
     max_pages: int = Field(default=5, ge=1, le=100)  # per target per poll: bounds quota use
     max_reply_pages: int = Field(default=10, ge=0, le=100)  # comments.list pages per thread beyond the embedded
     seen_max: int = Field(default=2000, ge=100)
+    reread_pages: int = Field(default=1, ge=0, le=20)  # thread pages per target re-read for edits (page 1: free)
     api_key_env: str = "PVWATCH_YOUTUBE_API_KEY"
     oauth_token_env: str = "PVWATCH_YOUTUBE_OAUTH_TOKEN"  # noqa: S105 - moderation actions only
     base_url: str = API
@@ -85,6 +91,22 @@ class TargetError(CollectorError):
     """One channel/video cannot be read (comments disabled, deleted): reported, the others go on."""
 
 
+def _time(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def edited_time(c: dict[str, Any]) -> str | None:
+    """The comment's `updatedAt` when it is later than `publishedAt` (YouTube's sign of an edit), else None."""
+    sn = c.get("snippet") or {}
+    updated, published = sn.get("updatedAt"), sn.get("publishedAt")
+    if not isinstance(updated, str) or not isinstance(published, str):
+        return None
+    try:
+        return updated if _time(updated) > _time(published) else None
+    except ValueError:
+        return None
+
+
 def _comment(c: Any, video: str | None, parent: str | None, source: str, rule: str | None,
              owned: bool) -> Post:
     sn = c.get("snippet") if isinstance(c, dict) else None
@@ -97,8 +119,9 @@ def _comment(c: Any, video: str | None, parent: str | None, source: str, rule: s
     channel = sn.get("channelId")  # channel-level (discussion) threads have no videoId
     url = (f"https://www.youtube.com/watch?v={video}&lc={c['id']}" if video
            else f"https://www.youtube.com/channel/{channel}?lc={c['id']}" if isinstance(channel, str) else None)
+    edited = edited_time(c)
     return Post(platform="youtube", id=c["id"], text=text, author=sn.get("authorDisplayName"), url=url,
-                created_at=datetime.fromisoformat(str(sn["publishedAt"]).replace("Z", "+00:00")),
+                created_at=_time(str(sn["publishedAt"])), edited_at=_time(edited) if edited else None,
                 parent_id=parent, thread_id=video or (f"channel:{channel}" if isinstance(channel, str) else None),
                 source=source, rule=rule, company_owned=owned, raw=c)
 
@@ -115,6 +138,7 @@ class YouTubeCollector(Collector):
         # This poll's coverage over the threads scanned: comments the platform says exist (top + totalReplyCount)
         # against comments it let us read; the difference is an API limit (max_reply_pages) or a refusal.
         self._cov = Coverage()
+        self._edits = SeenSet()  # "<id>@<updatedAt>" already emitted (from the cursor)
 
     @property
     def api(self) -> YouTubeApi:
@@ -130,6 +154,7 @@ class YouTubeCollector(Collector):
         targets = [f"channel:{c}" for c in self.options.channels] + [f"video:{v}" for v in self.options.videos]
         states: dict[str, Any] = dict(cursor.get("targets") or {})
         seen = SeenSet(cursor.get("seen", []), self.options.seen_max)
+        self._edits = SeenSet(cursor.get("edits", []), self.options.seen_max)
         self._cov = Coverage()
         posts: list[Post] = []
         errors: list[str] = []
@@ -145,7 +170,8 @@ class YouTubeCollector(Collector):
                 break
             finally:
                 states[target] = st
-        return Batch(posts=posts, cursor={"targets": states, "seen": seen.to_list()}, exhausted=exhausted,
+        return Batch(posts=posts, cursor={"targets": states, "seen": seen.to_list(), "edits": self._edits.to_list()},
+                     exhausted=exhausted,
                      wait_seconds=wait, errors=errors, coverage=self._cov)
 
     def _scan(self, target: str, st: dict[str, Any], seen: SeenSet, posts: list[Post], errors: list[str]) -> bool:
@@ -154,20 +180,34 @@ class YouTubeCollector(Collector):
         params = {"part": "snippet,replies", "order": "time", "textFormat": "plainText",
                   "maxResults": self.options.max_results,
                   ("allThreadsRelatedToChannelId" if kind == "channel" else "videoId"): ident}
-        for _ in range(self.options.max_pages):
+        for n in range(self.options.max_pages):
             page = self.api.get("/commentThreads", dict(params, pageToken=st.get("page_token")))
-            reached_old = False
-            for item in page.get("items") or []:
-                try:
-                    reached_old |= self._thread(target, item, watermark, st, seen, posts, errors)
-                except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                    errors.append(f"{target}: thread skipped: {exc}")
+            reached_old = self._page(target, page, watermark, st, seen, posts, errors)
             token = page.get("nextPageToken")
             if reached_old or not token:  # caught up: the newest of this scan is the next watermark
+                self._reread(target, params, token, n + 1, watermark, st, seen, posts, errors)
                 st.update(watermark=max(watermark, st.pop("scan_newest", "") or ""), page_token=None)
                 return True
             st["page_token"] = token
         return False
+
+    def _page(self, target: str, page: dict[str, Any], watermark: str, st: dict[str, Any], seen: SeenSet,
+              posts: list[Post], errors: list[str]) -> bool:
+        reached_old = False
+        for item in page.get("items") or []:
+            try:
+                reached_old |= self._thread(target, item, watermark, st, seen, posts, errors)
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                errors.append(f"{target}: thread skipped: {exc}")
+        return reached_old
+
+    def _reread(self, target: str, params: dict[str, Any], token: str | None, read: int, watermark: str,
+                st: dict[str, Any], seen: SeenSet, posts: list[Post], errors: list[str]) -> None:
+        """Older thread pages, read again for edits up to reread_pages pages in all (1 quota unit each)."""
+        while token and read < self.options.reread_pages:
+            page = self.api.get("/commentThreads", dict(params, pageToken=token))
+            self._page(target, page, watermark, st, seen, posts, errors)
+            token, read = page.get("nextPageToken"), read + 1
 
     def _thread(self, target: str, item: Any, watermark: str, st: dict[str, Any], seen: SeenSet, posts: list[Post],
                 errors: list[str]) -> bool:
@@ -190,19 +230,29 @@ class YouTubeCollector(Collector):
         old = False
         for c, parent in comments:
             published = str(c["snippet"]["publishedAt"])
+            edited = edited_time(c)
+            edit = f"{c.get('id')}@{edited}" if edited else None
             if watermark and published <= watermark:  # ISO-8601 UTC strings order like the times
                 old |= parent is None
+                if edit is not None and edit not in self._edits:  # edited since: a new version of the post
+                    self._emit(c, video, parent, posts)
+                    self._edits.add(edit)
                 continue
             st["scan_newest"] = max(st.get("scan_newest") or "", published)
+            if edit is not None:
+                self._edits.add(edit)
             if c.get("id") in seen:
                 continue
-            text = c["snippet"].get("textOriginal") or c["snippet"].get("textDisplay") or ""
-            rule = self.matcher.match(text)
             seen.add(str(c.get("id")))
-            if self.options.filter and rule is None:
-                continue
-            posts.append(_comment(c, video, parent, self.name, rule, self.source.company_owned))
+            self._emit(c, video, parent, posts)
         return old
+
+    def _emit(self, c: dict[str, Any], video: str | None, parent: str | None, posts: list[Post]) -> None:
+        text = c["snippet"].get("textOriginal") or c["snippet"].get("textDisplay") or ""
+        rule = self.matcher.match(text)
+        if self.options.filter and rule is None:
+            return
+        posts.append(_comment(c, video, parent, self.name, rule, self.source.company_owned))
 
     def _replies(self, parent: str, target: str, errors: list[str]) -> list[Any]:
         """All replies of one thread via comments.list (commentThreads embeds only a few)."""

@@ -53,8 +53,11 @@ class Post(BaseModel):
     # Set for sources whose senders choose `platform` and `id` themselves (webhooks): the key is then
     # "<namespace>/<platform>:<id>", so a sender can never name, and overwrite, a post another source stored.
     namespace: str | None = Field(default=None, max_length=80)
-    # A new version of a post linked to a PV case (the original is never changed in place): its key.
+    # A new version of a stored post (an edit on the platform, or changed content behind a PV case): the key of
+    # the first version. The original is never changed in place (pvwatch/versions.py).
     version_of: str | None = None
+    # When the platform says the post was last edited (Reddit `edited`, YouTube `updatedAt`, an X edit's time).
+    edited_at: datetime | None = None
 
     # Posts are hostile input, and this is the one place raw input becomes a Post (pvwatch/sanitize.py).
     @field_validator("text", mode="before")
@@ -77,7 +80,7 @@ class Post(BaseModel):
         dumped = json.dumps(safe, ensure_ascii=False)
         return safe if len(dumped) <= MAX_RAW_BYTES else {"truncated": dumped[:MAX_RAW_BYTES]}
 
-    @field_validator("created_at", "collected_at")
+    @field_validator("created_at", "collected_at", "edited_at")
     @classmethod
     def _utc(cls, v: datetime | None) -> datetime | None:
         return as_utc(v) if v is not None else None

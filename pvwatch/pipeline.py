@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pvwatch.config import Config
 from pvwatch.deadletter import DeadLetters
 from pvwatch.errors import PvwatchError, SourceMissing
+from pvwatch.gone import record_gone
 from pvwatch.models import AuditRecord, FlagType, Item, Post, day_zero_for, utcnow
 from pvwatch.ports import Analyzer, Batch, Collector, ItemHook, Ticker
 from pvwatch.privacy import Pseudonymizer
@@ -139,6 +140,8 @@ class Pipeline:
                 self.letters.add_record(col.name, bad.record, bad.reason)
             _, quarantined = process_or_quarantine(self.process, self.letters, col.name, batch.posts)
             self.stats.quarantined += quarantined + len(batch.rejected)
+            if batch.gone:  # deleted/removed on the platform since collected: a note on the item, not a post
+                record_gone(self.store, batch.gone)
         except SourceMissing as exc:
             self._failed(state, cp, str(exc))
             state.fatal = True  # a missing file: retrying within this run will not help (--once gives up)

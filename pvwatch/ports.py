@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -41,6 +42,20 @@ class Coverage:
             self.gaps[reason] = self.gaps.get(reason, 0) + n
 
 
+class GoneReason(enum.StrEnum):
+    deleted = "deleted"  # by its author
+    removed = "removed"  # by a moderator or the platform
+
+
+@dataclass(frozen=True)
+class Gone:
+    """A post collected earlier that a re-read found deleted or removed on the platform: recorded on the stored
+    item (pvwatch/gone.py), never stored as a new post text."""
+
+    key: str
+    reason: GoneReason
+
+
 @dataclass
 class Batch:
     posts: list[Post]
@@ -50,6 +65,7 @@ class Batch:
     errors: list[str] = field(default_factory=list)  # malformed records skipped, for health reporting
     coverage: Coverage = field(default_factory=Coverage)
     rejected: list[Rejected] = field(default_factory=list)  # those records, quarantined by the pipeline
+    gone: list[Gone] = field(default_factory=list)  # posts deleted/removed on the platform since collected
 
 
 class Collector(Protocol):

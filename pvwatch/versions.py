@@ -1,25 +1,36 @@
-"""A post linked to a PV case never changes in place.
+"""An edit is a new version of the post; a stored post never changes in place when the platform edits it.
 
-When a source delivers a post again with different content (an edit on the platform, or a webhook sender
-re-using an id), and the stored item is linked to a case, the new content becomes a NEW item beside the
-original: key "<original key>~v<hash of the content>", `post.version_of` naming the original, linked to the
-same case. The case gets a follow-up note the PV officer sees on the case page, and the audit trail records
-`item.new_version`, all in the transaction that stores the batch. The original, and the case's E2B, keep
-what was escalated. (The store's `merge_replay` also refuses to touch a case-linked item.)
+When a source delivers a post again with different content, and either the platform says it was edited
+(`Post.edited_at` newer than what we stored: Reddit `edited`, YouTube `updatedAt`) or the stored item is linked
+to a PV case (or a webhook sender re-uses an id), the new content becomes a NEW item beside the original:
+key "<original key>~v<hash of the content>", `post.version_of` naming the original. X edits come with their own
+id and name their first version themselves (`edit_history_tweet_ids`, set by the collector). Each version is
+classified on its own text (flags, priority, alerts), linked to the original's case if it has one (the case gets
+a follow-up note the PV officer sees), recorded in the audit trail (`item.new_version`) and in the kv index
+below (the original's page links forward), all in the transaction that stores the batch. The original, and the
+case's E2B, keep what was escalated. (The store's `merge_replay` also refuses to touch a case-linked item.)
+A replay of the same version hashes to the same key: stored once.
 """
 
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from pvwatch.models import AuditRecord, Item, Post, utcnow
 from pvwatch.storage.base import Store
 
 _CONTENT = ("text", "url", "author", "created_at", "parent_id", "thread_id", "lang")
+KIND = "item_version"  # kv: one document per version {"of": first version's key, "key", "at"}; no post content
 
 
 def content_changed(old: Post, new: Post) -> bool:
     return any(getattr(old, f) != getattr(new, f) for f in _CONTENT)
+
+
+def is_edit(old: Post, new: Post) -> bool:
+    """The platform says the post was edited since the version we stored."""
+    return new.edited_at is not None and new.edited_at != old.edited_at
 
 
 def version_post(original: Item, post: Post) -> Post:
@@ -27,26 +38,47 @@ def version_post(original: Item, post: Post) -> Post:
     return post.model_copy(update={"id": f"{post.id}~v{digest}"[:200], "version_of": original.key})
 
 
+def _behind_case(item: Item, case_id: str) -> Item:
+    return item.model_copy(update={"case_id": case_id, "priority": max(item.priority, 1)})
+
+
 def split_versions(store: Store, items: list[Item]) -> list[Item]:
-    """Items to store: unchanged, or, for changed posts behind a case, their new version (same analysis)."""
+    """Items to store: unchanged or refreshed ones as they are, edited or case-linked changed posts as their new
+    version (with the analysis of the new text)."""
     out: list[Item] = []
-    stored = store.items.get_many([i.key for i in items])  # one request on Elasticsearch
+    named = [i.post.version_of for i in items if i.post.version_of]
+    stored = store.items.get_many([i.key for i in items] + named)  # one request on Elasticsearch
     for item in items:
         old = stored.get(item.key)
-        if old is None or old.case_id is None or not content_changed(old.post, item.post):
+        first_key = item.post.version_of
+        if first_key is not None:  # the platform named the first version (an X edit has its own id)
+            first = stored.get(first_key)
+            if old is None and first is not None and first.case_id is not None:
+                item = _behind_case(item, first.case_id)
             out.append(item)
             continue
+        if old is None or not content_changed(old.post, item.post):
+            out.append(item)
+            continue
+        if old.case_id is None and not is_edit(old.post, item.post):
+            out.append(item)  # a re-delivery (replayed export, re-sanitised text): refreshed in place, as before
+            continue
         post = version_post(old, item.post)
-        out.append(item.model_copy(update={"key": post.key, "post": post, "case_id": old.case_id,
-                                           "priority": max(item.priority, 1)}))
+        version = item.model_copy(update={"key": post.key, "post": post})
+        out.append(_behind_case(version, old.case_id) if old.case_id else version)
     return out
 
 
+def _at(post: Post) -> str:
+    return (post.edited_at or post.created_at or post.collected_at).isoformat()
+
+
 def record_new_version(store: Store, item: Item) -> None:
-    """Called for a new version just stored (same transaction): audit record and the case's follow-up note."""
+    """Called for a new version just stored (same transaction): forward link, audit record, case follow-up."""
     original = item.post.version_of
     if original is None:
         return
+    store.kv.put(KIND, item.key, {"of": original, "key": item.key, "at": _at(item.post)})
     store.audit.append(AuditRecord(actor="system", action="item.new_version", entity="item", entity_id=original,
                                    after={"version_key": item.key, "case_id": item.case_id}))
     case = store.cases.get(item.case_id) if item.case_id else None
@@ -57,3 +89,16 @@ def record_new_version(store: Store, item: Item) -> None:
             "text": f"Follow-up: the source delivered a changed version of the post; it is kept as item "
                     f"{item.key} beside the original, which is unchanged."}
     store.cases.update(case.model_copy(update={"notes": [*case.notes, note]}))
+
+
+def version_chain(store: Store, item: Item) -> tuple[str, list[dict[str, Any]]]:
+    """(first version's key, every known version oldest first as {"key", "at", "item"}; "item" is None when that
+    version is not stored: an X edit whose original no rule matched, or a version purged by retention)."""
+    first = item.post.version_of or item.key
+    docs = sorted(store.kv.list(KIND, where={"of": first}), key=lambda d: (str(d.get("at")), str(d.get("key"))))
+    keys = [first] + [str(d["key"]) for d in docs if d.get("key") != first]
+    found = store.items.get_many(keys)
+    at = {str(d["key"]): str(d.get("at")) for d in docs}
+    head = found.get(first)
+    at[first] = _at(head.post) if head is not None else ""
+    return first, [{"key": k, "at": at.get(k, ""), "item": found.get(k)} for k in keys]
