@@ -34,7 +34,7 @@ Action = Literal["hide", "remove"]
 
 # platform -> (source type whose options carry the credentials, "module:Class")
 ACTIONS: dict[str, tuple[str, str]] = {
-    "x": ("x", "collectors.x:XActions"),
+    "x": ("x", "collectors.x_actions:XActions"),
     "reddit": ("reddit", "collectors.reddit:RedditActions"),
     "youtube": ("youtube", "collectors.youtube:YouTubeActions"),
     "facebook": ("meta", "collectors.meta:MetaActions"),

@@ -21,15 +21,15 @@ import tweepy
 from pydantic import Field
 from requests.adapters import HTTPAdapter
 
-from collectors.actions import PlatformActions
 from collectors.base import Collector, Options
 from collectors.http import RateLimited, TransientError, wait_from_headers
 from collectors.rules import TAG_PREFIX, Rule, x_rules
 from collectors.seen import SeenSet
+from collectors.x_edits import deleted, due, later_versions, mark_checked, pending_rule, watch
 from collectors.x_tweets import PARAMS, NotAPost, partial_errors, tweet_to_post, tweets_of, users_of
 from pvwatch.errors import CollectorError, ConfigError
 from pvwatch.models import Post
-from pvwatch.ports import Batch, Coverage
+from pvwatch.ports import Batch, Coverage, Gone
 
 X_HOST = "https://api.twitter.com"
 TIER_FIX = ("your X project's access tier does not include this endpoint (recent search needs Basic, the filtered "
@@ -48,6 +48,9 @@ class XOptions(Options):
     stream_seconds: float = Field(default=5.0, gt=0, le=60)
     batch_size: int = Field(default=100, ge=1, le=10_000)
     seen_max: int = Field(default=1000, ge=100)  # ids also ordered: since_id does most
+    # Look each collected editable tweet up once its edit window closed, for edits no rule matches any more
+    # (collectors/x_edits.py): one request per 100 tweets, each tweet read counts against the cap.
+    recheck_edits: bool = True
     bearer_token_env: str = "PVWATCH_X_BEARER_TOKEN"  # noqa: S105 - the variable's name
     # hiding replies acts as the account that owns the conversation (OAuth 1.0a user context)
     consumer_key_env: str = "PVWATCH_X_CONSUMER_KEY"
@@ -146,6 +149,7 @@ class XCollector(Collector):
         self._next_connect = 0.0
         self._our_rule_ids: dict[str, str] = {}  # stream rule id -> our tag, from the last sync
         self._cov = Coverage()  # this poll's coverage gaps (withheld placeholders)
+        self._editable: dict[str, list[Any]] = {}  # this poll's cursor["editable"] (collectors/x_edits.py)
         self.foreign_rule_tweets = 0  # stream lines matched only by another team's rule: not ours, not a gap
 
     def _bearer(self) -> str:
@@ -210,6 +214,39 @@ class XCollector(Collector):
             if post.id not in seen:
                 seen.add(post.id)
                 posts.append(post)
+                if self.options.recheck_edits:
+                    watch(self._editable, tw, tag)
+
+    def _recheck_edits(self, posts: list[Post], errors: list[str], seen: SeenSet, gone: list[Gone]) -> None:
+        """Tweets whose edit window closed: their final edit history, and the versions we do not have."""
+        ids = due(self._editable)
+        if not ids:
+            return
+        try:
+            page = self.client.get_tweets(ids, tweet_fields=PARAMS["tweet_fields"], user_fields=["username"],
+                                          expansions=[*PARAMS["expansions"], "edit_history_tweet_ids"])
+        except Exception as exc:  # noqa: BLE001 - mapped to ours
+            raise explain(exc, "X tweet lookup (edits)") from None
+        if not isinstance(page, dict):
+            errors.append("tweet lookup: response is not a JSON object")
+            return
+        errors.extend(partial_errors(page))
+        gone.extend(deleted(page, ids))
+        users, referenced = users_of(page), tweets_of(page)
+        for asked, version in later_versions(page, ids):
+            tag = pending_rule(self._editable, asked)
+            try:
+                post = tweet_to_post(version, users, _product(tag), self.name, self.source.company_owned, referenced)
+            except NotAPost as gap:
+                self._cov.gap(gap.reason)
+                continue
+            except (ValueError, TypeError, AttributeError) as exc:
+                errors.append(f"tweet skipped: {exc}")
+                continue
+            if post.id not in seen:
+                seen.add(post.id)
+                posts.append(post)
+        mark_checked(self._editable, ids)
 
     # -- stream ---------------------------------------------------------------------------------
     def _sync_rules(self, stream: _Stream) -> None:
@@ -301,6 +338,8 @@ class XCollector(Collector):
         self._cov = Coverage()
         cur = dict(cursor)
         seen = SeenSet(cur.get("seen", []), self.options.seen_max)
+        self._editable = dict(cur.get("editable") or {})
+        gone: list[Gone] = []
         wait = 0.0
         exhausted = True
         try:
@@ -323,9 +362,15 @@ class XCollector(Collector):
             wait = exc.wait_seconds
         newest = max((int(p.id) for p in posts if p.id.isdigit()), default=None)
         cur["since_id"] = _max_id(cur.get("since_id"), str(newest) if newest is not None else None)
+        if self.options.recheck_edits and not wait:  # after since_id: a late version must not move it on
+            try:
+                self._recheck_edits(posts, errors, seen, gone)
+            except RateLimited as exc:
+                wait = exc.wait_seconds
         cur["seen"] = seen.to_list()
+        cur["editable"] = self._editable
         return Batch(posts=posts, cursor=cur, exhausted=exhausted, wait_seconds=wait, errors=errors,
-                     coverage=self._cov)
+                     coverage=self._cov, gone=gone)
 
     def close(self) -> None:
         if self._stream is not None:
@@ -340,28 +385,3 @@ def _product(tag: str | None) -> str | None:
 def _max_id(a: Any, b: Any) -> str | None:
     ids = [int(x) for x in (a, b) if x is not None and str(x).isdigit()]
     return str(max(ids)) if ids else None
-
-
-class XActions(PlatformActions):
-    """Hide a reply in a conversation the company's account started; X has no removal of others' posts."""
-
-    def _hide(self, post: Post) -> str:
-        keys = [self.secret(k, d) for k, d in (("consumer_key_env", "PVWATCH_X_CONSUMER_KEY"),
-                                               ("consumer_secret_env", "PVWATCH_X_CONSUMER_SECRET"),
-                                               ("access_token_env", "PVWATCH_X_ACCESS_TOKEN"),
-                                               ("access_token_secret_env", "PVWATCH_X_ACCESS_TOKEN_SECRET"))]
-        client = tweepy.Client(consumer_key=keys[0], consumer_secret=keys[1], access_token=keys[2],
-                               access_token_secret=keys[3], return_type=dict)
-        route(client.session, str(self.option("api_base", X_HOST)))
-        try:
-            resp = client.hide_reply(post.id, user_auth=True)
-        except Exception as exc:  # noqa: BLE001
-            raise explain(exc, f"hide reply {post.id}") from None
-        if not (isinstance(resp, dict) and (resp.get("data") or {}).get("hidden")):
-            raise CollectorError(f"X did not confirm hiding {post.id}: {str(resp)[:200]}")
-        return f"reply {post.id} hidden on X"
-
-    def _remove(self, post: Post) -> str:
-        from collectors.actions import UnsupportedAction
-
-        raise UnsupportedAction("X does not let an account delete other people's posts; hide the reply instead")

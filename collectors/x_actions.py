@@ -1,0 +1,35 @@
+"""Moderation on X: hide a reply in a conversation the company's account started (OAuth 1.0a user context)."""
+
+from __future__ import annotations
+
+import tweepy
+
+from collectors.actions import PlatformActions
+from collectors.x import X_HOST, explain, route
+from pvwatch.errors import CollectorError
+from pvwatch.models import Post
+
+
+class XActions(PlatformActions):
+    """Hide a reply in a conversation the company's account started; X has no removal of others' posts."""
+
+    def _hide(self, post: Post) -> str:
+        keys = [self.secret(k, d) for k, d in (("consumer_key_env", "PVWATCH_X_CONSUMER_KEY"),
+                                               ("consumer_secret_env", "PVWATCH_X_CONSUMER_SECRET"),
+                                               ("access_token_env", "PVWATCH_X_ACCESS_TOKEN"),
+                                               ("access_token_secret_env", "PVWATCH_X_ACCESS_TOKEN_SECRET"))]
+        client = tweepy.Client(consumer_key=keys[0], consumer_secret=keys[1], access_token=keys[2],
+                               access_token_secret=keys[3], return_type=dict)
+        route(client.session, str(self.option("api_base", X_HOST)))
+        try:
+            resp = client.hide_reply(post.id, user_auth=True)
+        except Exception as exc:  # noqa: BLE001
+            raise explain(exc, f"hide reply {post.id}") from None
+        if not (isinstance(resp, dict) and (resp.get("data") or {}).get("hidden")):
+            raise CollectorError(f"X did not confirm hiding {post.id}: {str(resp)[:200]}")
+        return f"reply {post.id} hidden on X"
+
+    def _remove(self, post: Post) -> str:
+        from collectors.actions import UnsupportedAction
+
+        raise UnsupportedAction("X does not let an account delete other people's posts; hide the reply instead")
