@@ -112,6 +112,13 @@ class QueueService:
         epoch = item.post.collected_at
         return sorted(found.values(), key=lambda i: i.post.created_at or i.post.collected_at or epoch)[:limit]
 
+    def versions(self, actor: Actor, item: Item) -> dict[str, Any] | None:
+        """The post's versions when it was edited on the platform (moderation/queue/versions.py)."""
+        require(actor.role, "view_queue")
+        from moderation.queue.versions import version_view
+
+        return version_view(self.store, item, actor.role)
+
     # -- the one write path ----------------------------------------------------------------------
     def apply(self, actor: Actor, permission: str, action: str, key: str, version: int | None,
               change: Callable[[Item], Item]) -> Item:

@@ -63,7 +63,7 @@ def item_page(request: Request, key: str = "", ref: str = "", actor: Actor = Dep
     cases: CaseService = request.app.state.cases
     proposals = cases.proposals(actor, item) if allowed(actor.role, "escalate") and not item.case_id else []
     return render(request, "item.html", actor=actor, item=item, text=render_item_text(item, actor.role),
-                  proposals=proposals,
+                  proposals=proposals, versions=svc.versions(actor, item),
                   evidence=evidence_of(item), thread=thread,
                   history=svc.history(actor, item.key) if allowed(actor.role, "view_audit") else [],
                   reasons=DISMISS_REASONS, pd_types=sorted({p.type for p in item.analysis.personal_data}),
