@@ -22,7 +22,7 @@ from collectors.rules import KeywordMatcher
 from collectors.seen import SeenSet
 from pvwatch.errors import CollectorError, ConfigError
 from pvwatch.models import Post
-from pvwatch.ports import Batch
+from pvwatch.ports import Batch, Coverage
 
 GRAPH = "https://graph.facebook.com"
 RATE_CODES = {4, 17, 32, 613} | set(range(80001, 80015))
@@ -34,6 +34,10 @@ FIELDS = {
                   "id,text,timestamp,username,parent_id,replies{id,text,timestamp,username,parent_id}"),
 }
 REPLY_FIELDS = "id,text,timestamp,username,parent_id"
+# The Graph API's Comment (Facebook: created_time, message...) and IG Comment (timestamp, text...) have no field
+# that says a comment was edited, nor its edit time, so an edit is never re-read: said in coverage and health.
+EDITS_NOT_VISIBLE = ("comment edits (the Graph API gives comments no edit time: an edited comment keeps the text "
+                     "first collected)")
 
 
 class MetaOptions(Options):
@@ -144,7 +148,7 @@ class MetaCollector(Collector):
                 break
             accounts[acct] = st
         return Batch(posts=posts, cursor={"accounts": accounts, "seen": seen.to_list()}, exhausted=True,
-                     wait_seconds=wait, errors=errors)
+                     wait_seconds=wait, errors=errors, coverage=Coverage(limits=[EDITS_NOT_VISIBLE]))
 
     def _account(self, acct: str, st: dict[str, Any], seen: SeenSet, posts: list[Post], errors: list[str]) -> None:
         plat = self.options.platform

@@ -46,6 +46,7 @@ def health_report(store: Store, cfg: Config | None = None, stale_after: float | 
             "last_error_at": cp.last_error_at.isoformat() if cp and cp.last_error_at else None,
             "reported": cp.reported if cp else 0, "read": cp.read if cp else 0,
             "gaps": dict(sorted((cp.gaps if cp else {}).items(), key=lambda kv: -kv[1])),
+            "limits": list(cp.limits) if cp else [],  # what the platform does not let the source see at all
             "quarantined": quarantined.get(name, 0),  # dead letters waiting for a fix (`pvwatch quarantine`)
         }
         row["coverage"] = coverage_text(row)
@@ -58,10 +59,12 @@ def coverage_text(row: dict[str, Any]) -> str:
     """'596 of 603 read (7 replies beyond max_reply_pages...)', or the gaps alone where the platform gives no
     count, or '' when nothing is known to be missing."""
     gaps = ", ".join(f"{n} {reason}" for reason, n in row["gaps"].items())
+    limits = "".join(f"; not visible: {limit}" for limit in row.get("limits") or [])
     if row["reported"]:
         share = 100.0 * row["read"] / row["reported"]
-        return f"{row['read']} of {row['reported']} read ({share:.0f} %)" + (f"; not collected: {gaps}" if gaps else "")
-    return f"not collected: {gaps}" if gaps else ""
+        return (f"{row['read']} of {row['reported']} read ({share:.0f} %)" + (f"; not collected: {gaps}" if gaps
+                                                                             else "") + limits)
+    return ((f"not collected: {gaps}" if gaps else "") + limits).removeprefix("; ")
 
 
 def _status(cp: Checkpoint | None, now: datetime, stale: float) -> str:

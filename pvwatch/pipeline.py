@@ -165,6 +165,7 @@ class Pipeline:
         cp.read += batch.coverage.read
         for reason, n in batch.coverage.gaps.items():
             cp.gaps[reason] = cp.gaps.get(reason, 0) + n
+        cp.limits = list(batch.coverage.limits)
         newest = max((p.created_at for p in batch.posts if p.created_at), default=None)
         if newest is not None:
             cp.lag_seconds = max(0.0, (now - newest).total_seconds())

@@ -31,11 +31,14 @@ class Coverage:
 
     `reported`: items the platform says exist (a thread's reply count), 0 where it does not say; `read`: of those,
     the items the collector could read; `gaps`: items seen or announced but not collected, by reason (an API
-    limit, a withheld or deleted post). Summed into the source's checkpoint and shown by `pvwatch sources`."""
+    limit, a withheld or deleted post). Summed into the source's checkpoint and shown by `pvwatch sources`.
+    `limits`: what the source cannot see at all, stated plainly (the Graph API exposes no comment edits); the
+    checkpoint keeps the latest poll's."""
 
     reported: int = 0
     read: int = 0
     gaps: dict[str, int] = field(default_factory=dict)
+    limits: list[str] = field(default_factory=list)
 
     def gap(self, reason: str, n: int = 1) -> None:
         if n > 0:

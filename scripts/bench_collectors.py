@@ -5,7 +5,9 @@ fake API on 127.0.0.1 (tests/collectors_fake.py) until caught up. Side by side i
 
   youtube            threads with more replies than embedded: replies paged with comments.list (every reply)
   youtube-embedded   the obvious alternative, max_reply_pages = 0: embedded replies only (fewer calls, replies lost)
-  x-search, reddit, facebook, instagram
+  x-search           recent search, each collected editable post looked up once its edit window closed (edits)
+  x-search-no-recheck  the obvious alternative, recheck_edits = false: edits no rule matches any more are lost
+  reddit, facebook, instagram
 
 Then the quota a typical company account uses per day (YouTube units, X posts read) for the polling interval
 and volumes given on the command line; those are arithmetic on the measured calls, not a measurement.
@@ -72,15 +74,22 @@ def youtube(n: int) -> list[dict[str, Any]]:
     return pages
 
 
-def x_search(n: int) -> list[dict[str, Any]]:
+def x_search(n: int, lookups: bool = True) -> list[dict[str, Any]]:
+    """Pages of 100 posts; every post carries edit metadata, as X's have since 2022 (windows long closed here), so
+    the edit recheck looks each page's posts up once (GET /2/tweets, 100 ids, none edited)."""
     pages = []
     for p in range(0, n, 100):
         data = [{"id": str(1_800_000_000_000_000_000 + n - i), "text": TEXT.format(i=i), "author_id": str(i % 97),
-                 "lang": "fr", "created_at": iso(i).replace("Z", ".000Z")} for i in range(p, min(n, p + 100))]
+                 "lang": "fr", "created_at": iso(i).replace("Z", ".000Z"),
+                 "edit_history_tweet_ids": [str(1_800_000_000_000_000_000 + n - i)],
+                 "edit_controls": {"is_edit_eligible": True, "editable_until": iso(i + 1800).replace("Z", ".000Z"),
+                                   "edits_remaining": 5}} for i in range(p, min(n, p + 100))]
         meta = {"result_count": len(data)} | ({"next_token": f"n{p + 100}"} if p + 100 < n else {})
         pages.append({"request": {"path": "/2/tweets/search/recent", "query": {"next_token": f"n{p}" if p else None}},
                       "response": {"body": {"data": data, "meta": meta, "includes": {"users": [
                           {"id": str(u), "username": f"u{u}"} for u in range(97)]}}}})
+        if lookups:
+            pages.append({"request": {"path": "/2/tweets"}, "response": {"body": {"data": data}}})
     return pages
 
 
@@ -155,6 +164,8 @@ def main() -> None:
         ("youtube-embedded", youtube, {"type": "youtube", "videos": ["vid0000001"], "max_pages": 100,
                                        "max_reply_pages": 0}),
         ("x-search", x_search, {"type": "x", "mode": "search"}),
+        ("x-search-no-recheck", lambda k: x_search(k, lookups=False), {"type": "x", "mode": "search",
+                                                                       "recheck_edits": False}),
         ("reddit", reddit, {"type": "reddit", "subreddits": ["france"], "streams": ["comments"], "limit": 1000,
                     "filter": False}),
         ("facebook", lambda k: meta(k, "facebook"), {"type": "meta", "platform": "facebook", "accounts": ["1"],
@@ -171,10 +182,10 @@ def main() -> None:
                                                                   "calls_per_1000_posts")}
         rows.append({"mode": name, **best, "posts_per_s_range": [min(r["posts_per_s"] for r in runs),
                                                                    max(r["posts_per_s"] for r in runs)]})
-    print(f"{'mode':18} {'posts':>6} {'posts/s (median, min-max)':>28} {'calls':>6} {'calls/1000 posts':>17}")
+    print(f"{'mode':20} {'posts':>6} {'posts/s (median, min-max)':>28} {'calls':>6} {'calls/1000 posts':>17}")
     for r in rows:
         lo, hi = r["posts_per_s_range"]
-        print(f"{r['mode']:18} {r['posts']:>6.0f} {r['posts_per_s']:>10.0f} ({lo:.0f}-{hi:.0f}){'':>8} "
+        print(f"{r['mode']:20} {r['posts']:>6.0f} {r['posts_per_s']:>10.0f} ({lo:.0f}-{hi:.0f}){'':>8} "
               f"{r['calls']:>6.0f} {r['calls_per_1000_posts']:>17.1f}")
     polls = 24 * 60 / args.poll_minutes
     yt = next(r for r in rows if r["mode"] == "youtube")
@@ -184,7 +195,8 @@ def main() -> None:
           f"{args.comments_per_day} comments/day x {yt['calls_per_1000_posts'] / 1000:.3f} units = {units:.0f} "
           f"units/day (default quota 10,000)")
     print(f"X: every post read counts against the project's monthly cap: {args.comments_per_day} matching posts a "
-          f"day = {30 * args.comments_per_day:,} a month")
+          f"day = {30 * args.comments_per_day:,} a month, twice that with the edit recheck (each collected editable "
+          f"post is read once more when its edit window closes): {60 * args.comments_per_day:,}")
     if args.json:
         args.json.write_text(json.dumps({"rows": rows, "youtube_units_per_day": units}, indent=2))
 

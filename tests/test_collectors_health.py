@@ -149,6 +149,7 @@ class Partial(Collector):
         cov = Coverage(reported=10, read=8)
         cov.gap("replies beyond max_reply_pages or refused (API limit)", 2)
         cov.gap("withheld")
+        cov.limits.append("comment edits (no edit field)")
         return Batch(posts=[], cursor={"n": cursor.get("n", 0) + 1}, exhausted=True, coverage=cov)
 
 
@@ -164,7 +165,8 @@ def test_coverage_is_summed_into_the_checkpoint_and_shown(store: SqliteStore, ba
     assert cp.gaps == {"replies beyond max_reply_pages or refused (API limit)": 4, "withheld": 2}
     [row] = health_report(store)
     assert row["coverage"] == ("16 of 20 read (80 %); not collected: 4 replies beyond max_reply_pages or refused "
-                               "(API limit), 2 withheld")
+                               "(API limit), 2 withheld; not visible: comment edits (no edit field)")
+    assert cp.limits == ["comment edits (no edit field)"]  # the latest poll's, not summed
     assert Checkpoint.from_doc(cp.to_doc()) == cp  # kept across restarts, and on every backend (same document)
     assert health_report(store, now=utcnow())[0]["gaps"] == cp.gaps
 

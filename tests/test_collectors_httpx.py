@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from collectors.actions import get_actions
-from collectors.meta import MetaCollector
+from collectors.meta import EDITS_NOT_VISIBLE, MetaCollector
 from collectors.youtube import YouTubeCollector, seconds_to_quota_reset
 from pvwatch.config import parse_config
 from pvwatch.errors import CollectorError, ConfigError
@@ -191,6 +191,8 @@ def test_meta_real_shapes_replies_cursors_and_missing_from(api: FakeApi, base_co
         ("17850000000000091", None), ("17850000000000092", "17850000000000091"),
         ("17850000000000093", "17850000000000091")]
     assert ig.posts[1].url == "https://www.instagram.com/p/XyZ123/" and ig.errors == []
+    # the Graph API has no comment edit field: said plainly in coverage (and so in health), on both platforms
+    assert fb.coverage.limits == ig.coverage.limits == [EDITS_NOT_VISIBLE] and "edit" in EDITS_NOT_VISIBLE
     api.assert_played()
     assert not any("access_token" in str(r["query"]) for r in api.requests)  # `next` URLs are never followed
 

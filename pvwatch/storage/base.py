@@ -85,6 +85,7 @@ class Checkpoint:
     reported: int = 0
     read: int = 0
     gaps: dict[str, int] = field(default_factory=dict)
+    limits: list[str] = field(default_factory=list)  # what the source cannot see at all (latest poll's)
 
     @property
     def up_until(self) -> datetime | None:
