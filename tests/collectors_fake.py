@@ -27,6 +27,15 @@ def load_cassette(name: str, **subst: Any) -> list[dict[str, Any]]:
     return list(json.loads(text)["interactions"])
 
 
+def reddit_edits_cassette(now: float) -> list[dict[str, Any]]:
+    """reddit_edits_real_shapes.json with its times filled in: items created a few hours before `now` (inside the
+    edit re-read window), edited an hour before it. Reddit times are JSON numbers, hence no {{...}} placeholders."""
+    text = (CASSETTES / "reddit_edits_real_shapes.json").read_text(encoding="utf-8")
+    for i in range(1, 8):
+        text = text.replace(f'"@@t{i}@@"', str(now - 6 * 3600 + 60 * i)).replace(f'"@@e{i}@@"', str(now - 3600))
+    return list(json.loads(text)["interactions"])
+
+
 class FakeApi:
     def __init__(self, interactions: list[dict[str, Any]]) -> None:
         self.interactions = interactions

@@ -25,7 +25,7 @@ from pvwatch.models import FlagType, Item
 from pvwatch.pipeline import Pipeline
 from pvwatch.storage.sqlite import SqliteStore
 from pvwatch.versions import version_chain
-from tests.collectors_fake import CASSETTES, FakeApi, load_cassette
+from tests.collectors_fake import FakeApi, load_cassette, reddit_edits_cassette
 from tests.moderation_helpers import seed_users
 from tests.test_moderation_web import login
 
@@ -127,21 +127,12 @@ def test_an_original_arriving_after_its_edit_still_links_both_ways(tmp_path: Pat
         store.close()
 
 
-def _reddit_cassette(now: float) -> list[dict[str, Any]]:
-    text = (CASSETTES / "reddit_edits_real_shapes.json").read_text(encoding="utf-8")
-    for i in range(1, 8):  # created a few hours ago (inside the re-read window), edited an hour ago
-        text = text.replace(f'"@@t{i}@@"', str(now - 6 * 3600 + 60 * i)).replace(f'"@@e{i}@@"', str(now - 3600))
-    import json
-
-    return list(json.loads(text)["interactions"])
-
-
 def test_reddit_edits_and_deletions_after_collection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                      analyzer: Analyzer, base_config: dict[str, Any]) -> None:
     monkeypatch.setenv("PVWATCH_REDDIT_CLIENT_ID", "fake-client-id")
     monkeypatch.setenv("PVWATCH_REDDIT_CLIENT_SECRET", "fake-client-secret")
     monkeypatch.setenv("PRAW_ALLOW_ENDPOINT_OVERRIDE", "1")
-    api = FakeApi(_reddit_cassette(time.time()))
+    api = FakeApi(reddit_edits_cassette(time.time()))
     store = SqliteStore(tmp_path / "store.db")
     try:
         base_config["sources"] = {"rd": {"type": "reddit", "subreddits": ["Hypothyroidism"], "streams": ["comments"],

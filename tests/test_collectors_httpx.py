@@ -212,3 +212,42 @@ def test_youtube_embedded_replies_only_reports_the_gap(base_config: dict[str, An
         api.assert_played()
     finally:
         api.close()
+
+
+def _yt(cid: str, text: str, published: str, updated: str) -> dict[str, Any]:
+    top = {"kind": "youtube#comment", "id": cid, "snippet": {
+        "videoId": "vidR0000001", "textOriginal": text, "textDisplay": text, "authorDisplayName": "@anon",
+        "publishedAt": published, "updatedAt": updated}}
+    return {"kind": "youtube#commentThread", "id": cid, "snippet": {"videoId": "vidR0000001", "topLevelComment": top,
+                                                                    "totalReplyCount": 0}}
+
+
+def test_youtube_reread_pages_finds_an_edit_on_an_older_page(base_config: dict[str, Any],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """reread_pages = 2: once caught up on page 1, page 2 is read again for edits (1 unit); updatedAt makes it
+    a new emission with edited_at, once."""
+    monkeypatch.setenv("PVWATCH_YOUTUBE_API_KEY", "fake-key")
+    new = _yt("Ugz2", "Zentravir: rien", "2024-06-05T10:00:00Z", "2024-06-05T10:00:00Z")
+    old = _yt("Ugz1", "Zentravir ok", "2024-06-04T10:00:00Z", "2024-06-04T10:00:00Z")
+    edited = _yt("Ugz1", "Zentravir: des vertiges depuis", "2024-06-04T10:00:00Z", "2024-06-05T12:00:00Z")
+
+    def page(items: list[Any], token: str | None, nxt: str | None) -> dict[str, Any]:
+        return {"request": {"path": "/commentThreads", "query": {"pageToken": token}},
+                "response": {"body": {"items": items} | ({"nextPageToken": nxt} if nxt else {})}}
+
+    api = FakeApi([page([new], None, "P2"), page([old], "P2", None),  # poll 1: both pages, caught up
+                   page([new], None, "P2"), page([edited], "P2", None),  # poll 2: page 1, then page 2 re-read
+                   page([new], None, "P2"), page([edited], "P2", None)])  # poll 3: the same edit, not again
+    try:
+        cfg = _cfg(base_config, {"type": "youtube", "videos": ["vidR0000001"], "base_url": api.url,
+                                 "reread_pages": 2})
+        col = YouTubeCollector("s", cfg.sources["s"], cfg)
+        b1 = col.poll({})
+        assert [p.id for p in b1.posts] == ["Ugz2", "Ugz1"] and all(p.edited_at is None for p in b1.posts)
+        b2 = col.poll(b1.cursor)
+        assert [(p.id, p.text) for p in b2.posts] == [("Ugz1", "Zentravir: des vertiges depuis")]
+        assert b2.posts[0].edited_at == datetime(2024, 6, 5, 12, tzinfo=UTC)
+        assert col.poll(b2.cursor).posts == []
+        api.assert_played()
+    finally:
+        api.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,7 +13,7 @@ from collectors.reddit import RedditCollector
 from pvwatch.config import parse_config
 from pvwatch.errors import CollectorError, ConfigError
 from pvwatch.models import Post
-from tests.collectors_fake import FakeApi, load_cassette
+from tests.collectors_fake import FakeApi, load_cassette, reddit_edits_cassette
 
 
 @pytest.fixture
@@ -138,6 +139,44 @@ def test_real_shapes_tombstones_are_not_posts_and_old_items_get_a_link(reddit_en
         assert by_id["t3_q1"].text == "Levothyrox new formula - palpitations?"  # removed body, title kept
         assert by_id["t3_q1"].author is None  # '[deleted]' is Reddit's placeholder, not a user
         assert batch.errors == []
+        api.assert_played()
+    finally:
+        api.close()
+
+
+@pytest.mark.parametrize(("age_hours", "opts"), [(72, {}), (6, {"reread_items": 0})])
+def test_edits_outside_the_reread_window_are_not_reread(reddit_env: None, base_config: dict[str, Any],
+                                                        age_hours: int, opts: dict[str, Any]) -> None:
+    """Items older than reread_hours, or with reread_items = 0, are not looked at again: only new items come."""
+    api = FakeApi(reddit_edits_cassette(time.time() - (age_hours - 6) * 3600)[:4])
+    try:
+        base_config["sources"] = {"rd": {"type": "reddit", "subreddits": ["Hypothyroidism"], "limit": 10,
+                                         "streams": ["comments"], "oauth_url": api.url, "reddit_url": api.url, **opts}}
+        cfg = parse_config(base_config)
+        first = RedditCollector("rd", cfg.sources["rd"], cfg).poll({})
+        assert len(first.posts) == 5
+        second = RedditCollector("rd", cfg.sources["rd"], cfg).poll(first.cursor)
+        assert [p.id for p in second.posts] == ["t1_e4"] and second.gone == []
+        assert len(second.cursor["comments"]["edits"]) <= 1  # the window's signatures only
+        api.assert_played()
+    finally:
+        api.close()
+
+
+def test_a_recent_edit_is_reemitted_with_its_time_and_a_deletion_is_reported(reddit_env: None,
+                                                                           base_config: dict[str, Any]) -> None:
+    api = FakeApi(reddit_edits_cassette(time.time())[:4])
+    try:
+        base_config["sources"] = {"rd": {"type": "reddit", "subreddits": ["Hypothyroidism"], "limit": 10,
+                                         "streams": ["comments"], "oauth_url": api.url, "reddit_url": api.url}}
+        cfg = parse_config(base_config)
+        first = RedditCollector("rd", cfg.sources["rd"], cfg).poll({})
+        second = RedditCollector("rd", cfg.sources["rd"], cfg).poll(first.cursor)
+        assert [p.id for p in second.posts] == ["t1_e1", "t1_e2", "t1_e6", "t1_e4"]
+        by_id = {p.id: p for p in second.posts}
+        assert by_id["t1_e1"].edited_at is not None and "palpitations" in by_id["t1_e1"].text
+        assert sorted((g.key, g.reason.value) for g in second.gone) == [("reddit:t1_e3", "deleted"),
+                                                                        ("reddit:t1_e5", "removed")]
         api.assert_played()
     finally:
         api.close()
