@@ -367,6 +367,8 @@ class XCollector(Collector):
                 self._recheck_edits(posts, errors, seen, gone)
             except RateLimited as exc:
                 wait = exc.wait_seconds
+            except CollectorError as exc:  # the posts collected still count; the due tweets wait for the next poll
+                errors.append(f"edits not re-read this poll: {exc}")
         cur["seen"] = seen.to_list()
         cur["editable"] = self._editable
         return Batch(posts=posts, cursor=cur, exhausted=exhausted, wait_seconds=wait, errors=errors,

@@ -196,3 +196,34 @@ def test_real_stream_lines_other_teams_rules_are_not_collected(base_config: dict
     finally:
         col.close()
         api.close()
+
+
+def test_a_failed_edit_lookup_keeps_the_posts_and_retries_next_poll(base_config: dict[str, Any]) -> None:
+    r1 = "(Levothyrox OR l\u00e9vothyroxine OR levothyroxine OR levotyrox) -is:retweet"
+    r2 = "(Doliprane OR parac\u00e9tamol OR paracetamol) -is:retweet"
+    tweet = {"id": "7", "text": "levothyroxine et vertiges", "author_id": "9", "edit_history_tweet_ids": ["7"],
+             "edit_controls": {"is_edit_eligible": True, "editable_until": "2024-06-01T08:30:00.000Z",
+                               "edits_remaining": 5}}
+    path = "/2/tweets/search/recent"
+    empty = {"body": {"meta": {"result_count": 0}}}
+    api = FakeApi([
+        {"request": {"path": path, "query": {"query": r1}}, "response": {"body": {"data": [tweet], "meta": {
+            "newest_id": "7", "result_count": 1}}}},
+        {"request": {"path": path, "query": {"query": r2}}, "response": empty},
+        {"request": {"path": "/2/tweets", "query": {"ids": "7"}}, "response": {"status": 503, "body": {
+            "title": "Service Unavailable"}}},
+        {"request": {"path": path, "query": {"query": r1, "since_id": "7"}}, "response": empty},
+        {"request": {"path": path, "query": {"query": r2}}, "response": empty},
+        {"request": {"path": "/2/tweets", "query": {"ids": "7"}}, "response": {"body": {"data": [tweet]}}},
+    ])
+    try:
+        col = make(base_config, api.url, mode="search")
+        b1 = col.poll({})
+        assert [p.id for p in b1.posts] == ["7"] and b1.cursor["editable"] == {"7": [
+            "2024-06-01T08:30:00.000Z", "pvwatch:Levothyrox"]}
+        assert any(e.startswith("edits not re-read this poll: X tweet lookup (edits)") for e in b1.errors)
+        b2 = col.poll(b1.cursor)
+        assert b2.posts == [] and b2.cursor["editable"] == {} and b2.errors == []  # never edited: nothing more
+        api.assert_played()
+    finally:
+        api.close()
