@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pvwatch.errors import ConfigError, PvwatchError
 from pvwatch.ports import ActionResult, ActionsFor
+from pvwatch.versions import platform_id
 
 if TYPE_CHECKING:
     from pvwatch.config import Config, SourceConfig
@@ -69,8 +70,9 @@ class PlatformActions(abc.ABC):
         if self.dry_run:
             log.info("dry run: would %s %s on %s", action, post.key, self.platform)
             return self._result(True, action, post, f"dry run: would {action} {post.key} on {self.platform}")
+        target = post.model_copy(update={"id": platform_id(post)})  # a stored version acts on the platform's post
         try:
-            message = self._hide(post) if action == "hide" else self._remove(post)
+            message = self._hide(target) if action == "hide" else self._remove(target)
         except PvwatchError as exc:
             log.warning("%s of %s failed: %s", action, post.key, exc)
             return self._result(False, action, post, str(exc))

@@ -38,6 +38,14 @@ def version_post(original: Item, post: Post) -> Post:
     return post.model_copy(update={"id": f"{post.id}~v{digest}"[:200], "version_of": original.key})
 
 
+def platform_id(post: Post) -> str:
+    """The id the platform knows: a version stored as "<id>~v<hash>" is still the platform's post <id> (hiding or
+    removing it acts on the post as it is now)."""
+    if post.version_of is not None and "~v" in post.id:
+        return post.id.rsplit("~v", 1)[0]
+    return post.id
+
+
 def _behind_case(item: Item, case_id: str) -> Item:
     return item.model_copy(update={"case_id": case_id, "priority": max(item.priority, 1)})
 

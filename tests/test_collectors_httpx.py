@@ -251,3 +251,20 @@ def test_youtube_reread_pages_finds_an_edit_on_an_older_page(base_config: dict[s
         api.assert_played()
     finally:
         api.close()
+
+
+def test_hiding_a_stored_version_acts_on_the_platform_post(base_config: dict[str, Any],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit stored as "<id>~v<hash>" is still the platform's comment <id>: hide it by that id."""
+    monkeypatch.setenv("PVWATCH_YOUTUBE_OAUTH_TOKEN", "fake-oauth")
+    api = FakeApi([{"request": {"method": "POST", "path": "/comments/setModerationStatus",
+                                "query": {"id": "UgzEDIT00001", "moderationStatus": "heldForReview"}},
+                    "response": {"status": 204, "body": ""}}])
+    try:
+        cfg = _cfg(base_config, {"type": "youtube", "videos": ["v"], "base_url": api.url})
+        version = Post(platform="youtube", id="UgzEDIT00001~v0123456789", text="x", version_of="youtube:UgzEDIT00001")
+        res = get_actions(cfg, "youtube", dry_run=False).hide(version)
+        assert res.ok and "UgzEDIT00001 set to heldForReview" in res.message and res.post_key == version.key
+        api.assert_played()
+    finally:
+        api.close()
