@@ -165,6 +165,9 @@ def test_real_traffic_shapes_search(base_config: dict[str, Any]) -> None:
         assert rt.startswith("RT @anon_d: Le Doliprane 1000") and rt.endswith("& de garder la bo\u00eete.")
         missing_author = by_id["1800000000000000014"]
         assert missing_author.author == "904" and missing_author.url == "https://x.com/i/web/status/1800000000000000014"
+        # its edit history names an earlier id: a version of that post, never a second unlinked one
+        assert missing_author.version_of == "x:1800000000000000010" and missing_author.edited_at is not None
+        assert by_id["1800000000000000011"].version_of is None  # one id in its history: never edited
         assert batch.errors == ["X returned partial errors: Not Found Error (user) x1"]
         assert not any("904" in e for e in batch.errors)  # the partial error's value names an account
         for p in batch.posts:
