@@ -204,10 +204,14 @@ class YouTubeCollector(Collector):
     def _reread(self, target: str, params: dict[str, Any], token: str | None, read: int, watermark: str,
                 st: dict[str, Any], seen: SeenSet, posts: list[Post], errors: list[str]) -> None:
         """Older thread pages, read again for edits up to reread_pages pages in all (1 quota unit each)."""
-        while token and read < self.options.reread_pages:
-            page = self.api.get("/commentThreads", dict(params, pageToken=token))
-            self._page(target, page, watermark, st, seen, posts, errors)
-            token, read = page.get("nextPageToken"), read + 1
+        counted, self._cov = self._cov, Coverage()  # threads already counted when first scanned
+        try:
+            while token and read < self.options.reread_pages:
+                page = self.api.get("/commentThreads", dict(params, pageToken=token))
+                self._page(target, page, watermark, st, seen, posts, errors)
+                token, read = page.get("nextPageToken"), read + 1
+        finally:
+            self._cov = counted
 
     def _thread(self, target: str, item: Any, watermark: str, st: dict[str, Any], seen: SeenSet, posts: list[Post],
                 errors: list[str]) -> bool:

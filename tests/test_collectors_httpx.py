@@ -247,6 +247,7 @@ def test_youtube_reread_pages_finds_an_edit_on_an_older_page(base_config: dict[s
         b2 = col.poll(b1.cursor)
         assert [(p.id, p.text) for p in b2.posts] == [("Ugz1", "Zentravir: des vertiges depuis")]
         assert b2.posts[0].edited_at == datetime(2024, 6, 5, 12, tzinfo=UTC)
+        assert b2.coverage.reported == 1  # the re-read page is not counted twice in coverage
         assert col.poll(b2.cursor).posts == []
         api.assert_played()
     finally:
