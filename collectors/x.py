@@ -230,8 +230,11 @@ class XCollector(Collector):
         if not isinstance(page, dict):
             errors.append("tweet lookup: response is not a JSON object")
             return
-        errors.extend(partial_errors(page))
-        gone.extend(deleted(page, ids))
+        found_gone = deleted(page, ids)
+        gone.extend(found_gone)
+        gone_ids = {g.key.removeprefix("x:") for g in found_gone}  # a deletion is recorded, not an error
+        errors.extend(partial_errors({"errors": [e for e in page.get("errors") or [] if not (
+            isinstance(e, dict) and str(e.get("resource_id")) in gone_ids)]}))
         users, referenced = users_of(page), tweets_of(page)
         for asked, version in later_versions(page, ids):
             tag = pending_rule(self._editable, asked)
