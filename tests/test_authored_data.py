@@ -14,7 +14,7 @@ import pytest
 
 AUTHORED = Path(__file__).resolve().parents[1] / "classifiers" / "data" / "authored"
 LANGS = ("fr", "en")
-PLATFORMS = {"x", "facebook", "instagram", "youtube", "reddit", "forum", "chatbot", "review"}
+PLATFORMS = {"x", "facebook", "instagram", "youtube", "reddit", "forum", "chatbot", "review", "literature"}
 REGISTERS = {"standard", "sms", "typo", "formal", "slang", "codeswitch"}
 SITUATIONS = {"pregnancy", "breastfeeding", "overdose", "abuse_misuse", "off_label", "medication_error",
               "lack_of_efficacy", "product_quality", "death"}

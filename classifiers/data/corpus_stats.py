@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-PLATFORMS = {"x", "facebook", "instagram", "youtube", "reddit", "forum", "chatbot", "review"}
+PLATFORMS = {"x", "facebook", "instagram", "youtube", "reddit", "forum", "chatbot", "review", "literature"}
 REGISTERS = {"standard", "sms", "typo", "formal", "slang", "codeswitch"}
 SITUATIONS = {"pregnancy", "breastfeeding", "overdose", "abuse_misuse", "off_label", "medication_error",
               "lack_of_efficacy", "product_quality", "death"}
