@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from pvwatch.errors import ConflictError, StorageError
 from pvwatch.models import FlagType, Item, utcnow
 from pvwatch.sanitize import clean_token
+from pvwatch.storage import sqlite_days
 from pvwatch.storage.base import ItemQuery, ItemRepository, Page, QueueOrder, Store, checked, merge_replay
 from pvwatch.storage.sqlite_db import SqliteDb, Transaction
 from pvwatch.storage.sqlite_records import SqliteAudit, SqliteCases, SqliteCheckpoints, SqliteKV
@@ -203,18 +204,18 @@ class SqliteItems(ItemRepository):
         time_of = _TIME_OF.get(basis)
         if time_of is None:
             raise StorageError(f"unknown dashboard basis {basis!r}; use one of {sorted(_TIME_OF)}")
-        # SQLite has no time zones: shift by the zone's offset now (one DST change in 30 days moves a post
-        # posted within an hour of midnight to the neighbouring day).
-        offset = int((utcnow().astimezone(ZoneInfo(tz)).utcoffset() or timedelta()).total_seconds() // 60)
-        day_of = f"date({time_of}, '{offset:+d} minutes')"
+        ZoneInfo(tz)  # an unknown zone fails here, with its name, not inside the SQL function
+        # Each timestamp with its own offset (DST-correct, pvwatch.storage.sqlite_days); the window starts at UTC
+        # midnight `days` ago, as on Elasticsearch.
+        day_of = f"{sqlite_days.FUNCTION}({time_of}, ?)"
         since = (utcnow() - timedelta(days=days)).strftime("%Y-%m-%d")
         out: list[dict[str, Any]] = []
         with self.db.lock:
             for flag, col in _FLAG_COL.items():
                 rows = self.db.conn.execute(
                     f"SELECT {day_of} d, products, COUNT(*) FROM items "
-                    f"WHERE {col}=1 AND {day_of} >= ? GROUP BY d, products",
-                    (since,),
+                    f"WHERE {col}=1 AND datetime({time_of}) >= ? GROUP BY d, products",
+                    (tz, since),
                 ).fetchall()
                 for day, products, n in rows:
                     names = [p for p in products.split("|") if p] or ["(none)"]

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pvwatch.errors import StorageError, StoreUnavailable
+from pvwatch.storage import sqlite_days
 from pvwatch.storage.sqlite_migrations import MIGRATIONS, Migration
 
 
@@ -100,6 +101,7 @@ class SqliteDb:
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
+            sqlite_days.install(self.conn)
             migrate(self.conn, migrations)
         except sqlite3.Error as exc:
             self.conn.close()

@@ -77,3 +77,31 @@ def test_day_buckets_follow_the_zone(store: Store) -> None:
     tokyo_days = {r["day"] for r in store.items.counts_by_day(30, basis="posted", tz="Asia/Tokyo")}
     assert utc_days == {late.strftime("%Y-%m-%d")}
     assert tokyo_days == {(late + timedelta(days=1)).strftime("%Y-%m-%d")}  # 08:30 the next day in Tokyo
+
+
+def _last_sunday(year: int, month: int) -> datetime:
+    day = datetime(year, month + 1, 1, tzinfo=UTC) - timedelta(days=1)
+    return day - timedelta(days=(day.weekday() + 1) % 7)
+
+
+def test_day_buckets_are_dst_correct_in_paris(store: Store) -> None:
+    """Each post by its own offset: CET (+1) before the last Sunday of March and after the last Sunday of
+    October, CEST (+2) between. Any single offset puts one post of each pair on the wrong day."""
+    year = utcnow().year - 1  # both changes in the past, inside the window asked for below
+    march, october = _last_sunday(year, 3), _last_sunday(year, 10)
+    posts = {
+        "mar-before": march - timedelta(days=1) + timedelta(hours=22, minutes=30),  # Sat 23:30 CET
+        "mar-after": march + timedelta(hours=22, minutes=30),  # Sun 22:30 UTC = Mon 00:30 CEST
+        "oct-before": october - timedelta(days=1) + timedelta(hours=22, minutes=30),  # Sat 22:30 UTC = Sun 00:30
+        "oct-after": october + timedelta(hours=22, minutes=30),  # Sun 23:30 CET
+    }
+    for pid, posted in posts.items():
+        store.items.upsert(make(pid, ae=True, posted=posted))
+    days = (utcnow() - march).days + 2
+    paris: dict[str, int] = {}
+    for r in store.items.counts_by_day(days, basis="posted", tz="Europe/Paris"):
+        if r["flag"] == "adverse_event":
+            paris[r["day"]] = paris.get(r["day"], 0) + r["n"]
+    ymd = "%Y-%m-%d"
+    assert paris == {(march - timedelta(days=1)).strftime(ymd): 1, (march + timedelta(days=1)).strftime(ymd): 1,
+                     october.strftime(ymd): 2}
