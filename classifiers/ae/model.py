@@ -1,8 +1,9 @@
-"""Layer 4: a scikit-learn model over the text and the layer features, stored without pickle.
+"""Layer 4: a linear model over the text and the layer features, trained with scikit-learn, stored without pickle.
 
 TF-IDF word (1-2) and char_wb (2-5) n-grams plus the layer features -> LogisticRegression (class_weight
 balanced). `save` writes model.json (parameters, vocabularies) and model.npy (idf, coefficients; loaded with
-allow_pickle=False), so loading a model can never execute code.
+allow_pickle=False), so loading a model can never execute code. Scoring needs neither scikit-learn nor SciPy
+(classifiers.ae.tfidf; ~2 s of imports saved for a one-post `pvwatch classify`); training imports them.
 """
 
 from __future__ import annotations
@@ -14,11 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from classifiers.ae.features import FEATURE_NAMES
+from classifiers.ae.tfidf import NgramTfidf
 from pvwatch.errors import PvwatchError
 
 FORMAT = "pvwatch-ae-linear/1"
@@ -32,12 +31,18 @@ class ModelError(PvwatchError):
     """The model directory is missing or not a pvwatch model."""
 
 
-def _vectorizer(params: dict[str, Any]) -> TfidfVectorizer:
+def _vectorizer(params: dict[str, Any]) -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(lowercase=False, dtype=np.float32, **params)
 
 
+def _fitted(vec: Any, params: dict[str, Any]) -> NgramTfidf:
+    return NgramTfidf(params, [str(t) for t in vec.get_feature_names_out()], vec.idf_)
+
+
 class LinearModel:
-    def __init__(self, word: TfidfVectorizer, char: TfidfVectorizer, clf_coef: np.ndarray, intercept: float,
+    def __init__(self, word: NgramTfidf, char: NgramTfidf, clf_coef: np.ndarray, intercept: float,
                  meta: dict[str, Any]) -> None:
         self.word, self.char = word, char
         self.coef = clf_coef.astype(np.float32)
@@ -54,25 +59,39 @@ class LinearModel:
             c: float = 2.0, meta: dict[str, Any] | None = None) -> LinearModel:
         if len(set(labels)) < 2:
             raise ModelError("training needs both adverse-event and other examples; add the missing class")
+        from scipy import sparse
+        from sklearn.linear_model import LogisticRegression
+
         word, char = _vectorizer(WORD), _vectorizer(CHAR)
         x = sparse.hstack([word.fit_transform(texts), char.fit_transform(texts),
                            sparse.csr_matrix(np.asarray(feats, dtype=np.float32) * FEATURE_SCALE)]).tocsr()
         clf = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, solver="liblinear", random_state=0)
         clf.fit(x, np.asarray(labels, dtype=int))
         info = {"name": "linear", "examples": len(labels), "positives": int(sum(labels)), "C": c, **(meta or {})}
-        return cls(word, char, clf.coef_[0], float(clf.intercept_[0]), info)
+        return cls(_fitted(word, WORD), _fitted(char, CHAR), clf.coef_[0], float(clf.intercept_[0]), info)
 
     # -- inference --------------------------------------------------------------------------------------------
     def decision(self, texts: Sequence[str], feats: Sequence[Sequence[float]]) -> np.ndarray:
-        x = sparse.hstack([self.word.transform(texts), self.char.transform(texts),
-                           sparse.csr_matrix(np.asarray(feats, dtype=np.float32) * FEATURE_SCALE)]).tocsr()
-        return np.asarray(x @ self.coef + self.intercept, dtype=np.float64)
+        """What scikit-learn computed (`hstack([word, char, feats * 3]) @ coef + intercept`), in the same float32
+        steps: each row's products summed in column order, as SciPy's CSR product does."""
+        nw, nc = len(self.word), len(self.char)
+        coef_w, coef_c, coef_f = self.coef[:nw], self.coef[nw:nw + nc], self.coef[nw + nc:]
+        f = np.asarray(feats, dtype=np.float32).reshape(len(texts), len(coef_f)) * FEATURE_SCALE
+        out = np.zeros(len(texts), dtype=np.float32)
+        for i, text in enumerate(texts):
+            wc, wd = self.word.row(text)
+            cc, cd = self.char.row(text)
+            nz = f[i] != 0  # a CSR row holds only the non-zero features
+            prod = np.concatenate([wd * coef_w[wc], cd * coef_c[cc], f[i][nz] * coef_f[nz]])
+            if prod.size:
+                out[i] = np.cumsum(prod, dtype=np.float32)[-1]  # sequential, not numpy's pairwise sum
+        return np.asarray(out + np.float32(self.intercept), dtype=np.float64)
 
     def score(self, texts: Sequence[str], feats: Sequence[Sequence[float]]) -> list[float]:
         return [1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) for z in self.decision(texts, feats)]
 
     def top_features(self, n: int = 20) -> list[tuple[str, float]]:
-        names = [*self.word.get_feature_names_out(), *(f"c:{t}" for t in self.char.get_feature_names_out()),
+        names = [*self.word.terms, *(f"c:{t}" for t in self.char.terms),
                  *(f"f:{f}" for f in FEATURE_NAMES)]
         order = np.argsort(-np.abs(self.coef))[:n]
         return [(str(names[i]), float(self.coef[i])) for i in order]
@@ -82,13 +101,13 @@ class LinearModel:
         directory.mkdir(parents=True, exist_ok=True)
         doc = {
             "format": FORMAT, "meta": self.meta, "features": FEATURE_NAMES, "intercept": self.intercept,
-            "word": {"params": WORD, "vocabulary": _vocab_list(self.word)},
-            "char": {"params": CHAR, "vocabulary": _vocab_list(self.char)},
+            "word": {"params": self.word.params, "vocabulary": self.word.terms},
+            "char": {"params": self.char.params, "vocabulary": self.char.terms},
         }
         (directory / "model.json").write_text(json.dumps(doc, ensure_ascii=False, sort_keys=True) + "\n",
                                               encoding="utf-8")
         # One flat .npy (idf word, idf char, coef): byte-for-byte reproducible, unlike a zip with timestamps.
-        flat = np.concatenate([self.word.idf_, self.char.idf_, self.coef]).astype("<f4")
+        flat = np.concatenate([self.word.idf, self.char.idf, self.coef]).astype("<f4")
         np.save(directory / "model.npy", flat, allow_pickle=False)
 
     @classmethod
@@ -111,14 +130,5 @@ class LinearModel:
         return cls(word, char, flat[nw + nc:], doc["intercept"], doc["meta"])
 
 
-def _vocab_list(vec: TfidfVectorizer) -> list[str]:
-    return [str(t) for t in vec.get_feature_names_out()]  # index order
-
-
-def _restore(part: dict[str, Any], idf: np.ndarray) -> TfidfVectorizer:
-    params = dict(part["params"])
-    params["ngram_range"] = tuple(params["ngram_range"])
-    vec = _vectorizer(params)
-    vec.vocabulary_ = {t: i for i, t in enumerate(part["vocabulary"])}
-    vec.idf_ = idf
-    return vec
+def _restore(part: dict[str, Any], idf: np.ndarray) -> NgramTfidf:
+    return NgramTfidf(part["params"], part["vocabulary"], idf)

@@ -73,8 +73,8 @@ def span_end(text: str, folded: str, end: int) -> int:
 
 @lru_cache(maxsize=8)
 def tokenizer(lang: str) -> Any:
-    """A blank spaCy pipeline (tokenizer only): fast, and enough for phrase matching."""
-    from classifiers.heavy import import_without_torch
+    """A blank spaCy tokenizer (tokenizer only): fast, and enough for phrase matching; read from the tokenizer
+    cache (classifiers.ae.tokenizer_cache) after the first use."""
+    from classifiers.ae.tokenizer_cache import blank
 
-    spacy = import_without_torch("spacy")
-    return spacy.blank(lang if lang in ("fr", "en") else "en")
+    return blank(lang if lang in ("fr", "en") else "en")

@@ -10,6 +10,7 @@ a capitalised sentence start is not a name.
 from __future__ import annotations
 
 import functools
+import importlib.util
 from pathlib import Path
 
 from classifiers.personal_data.recognizers._base import cue_key
@@ -39,12 +40,24 @@ def _census(fname: str) -> set[str]:
     return out
 
 
+def spacy_stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop-word list, executed from its own file: `import spacy.lang.fr.stop_words` would first run
+    `spacy.lang.fr`, which compiles the French tokenizer's regexes (~5 s, in every process)."""
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or spec.origin is None:
+        raise ImportError("spaCy is not installed; `pip install -e .` installs it")
+    path = Path(spec.origin).parent / "lang" / lang / "stop_words.py"
+    module_spec = importlib.util.spec_from_file_location(f"_pvwatch_stop_words_{lang}", path)
+    if module_spec is None or module_spec.loader is None:
+        raise ImportError(f"spaCy has no stop-word list at {path}")
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return frozenset(module.STOP_WORDS)
+
+
 @functools.lru_cache(maxsize=2)
 def stopwords(with_ambiguous: bool = True) -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS as EN
-    from spacy.lang.fr.stop_words import STOP_WORDS as FR
-
-    core = frozenset(cue_key(w) for w in (*EN, *FR))
+    core = frozenset(cue_key(w) for w in (*spacy_stop_words("en"), *spacy_stop_words("fr")))
     return core | frozenset(_words("ambiguous_names.txt")) if with_ambiguous else core
 
 
