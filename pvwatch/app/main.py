@@ -15,7 +15,7 @@ from moderation.cli import register as moderation_cli
 from pvwatch.app.config import install_feature_checks
 from pvwatch.app.demo import register as demo_cli
 from pvwatch.app.quarantine import register as quarantine_cli
-from pvwatch.app.serve import register as serve_cli
+from pvwatch.app.serve_cli import register as serve_cli
 from pvwatch.cli.options import TEMPLATE, ConfigOpt, command_group, handle_errors, setup_logging, stop_on_signals
 from pvwatch.cli.privacy import register as privacy_cli
 from pvwatch.cli.storage import register as storage_cli

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -24,7 +23,6 @@ from moderation.api.views import mount_api
 from moderation.auth.users import add_user, get_user
 from moderation.roles import Role
 from moderation.web import create_app
-from pvwatch.cli.options import ConfigOpt, config_and_store, handle_errors, setup_logging
 from pvwatch.config import Config
 from pvwatch.ports import ItemHook
 from pvwatch.storage import open_store
@@ -82,22 +80,3 @@ def serve_demo(cfg: Config, port: int = 8765) -> None:
         typer.echo(f"review UI: http://127.0.0.1:{port}/  (Ctrl-C to stop)")
         uvicorn.run(review_app(cfg, store, warm=True), host="127.0.0.1", port=port, log_level="warning",
                     proxy_headers=False, access_log=False)
-
-
-def register(app: typer.Typer) -> None:
-    @app.command()
-    @handle_errors
-    def serve(
-        config: Path = ConfigOpt,
-        host: str = typer.Option(None, help="Address to listen on (default: [ui] host)."),
-        port: int = typer.Option(None, help="Port (default: [ui] port)."),
-    ) -> None:
-        """Run the review UI (queue, items, PV cases, dashboard)."""
-        import uvicorn
-
-        setup_logging()
-        with config_and_store(config) as (cfg, store):
-            # proxy_headers off: X-Forwarded-For is believed only from [ui] trusted_proxies (moderation/web/client.py);
-            # access_log off: uvicorn's prints query strings (moderation/web/access_log.py logs the route instead).
-            uvicorn.run(review_app(cfg, store, warm=True), host=host or cfg.ui.host, port=port or cfg.ui.port,
-                        log_level="info", proxy_headers=False, access_log=False)
