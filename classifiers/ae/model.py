@@ -17,14 +17,15 @@ from typing import Any
 import numpy as np
 
 from classifiers.ae.features import FEATURE_NAMES
-from classifiers.ae.tfidf import NgramTfidf
+from classifiers.ae.tfidf import NgramTfidf, tfidf_scores
 from pvwatch.errors import PvwatchError
 
 FORMAT = "pvwatch-ae-linear/1"
 WORD = {"analyzer": "word", "ngram_range": (1, 2), "min_df": 2, "max_features": 40_000, "sublinear_tf": True,
         "token_pattern": r"(?u)\b\w[\w']*\b|[!?]"}
 CHAR = {"analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 3, "max_features": 40_000, "sublinear_tf": True}
-FEATURE_SCALE = 3.0  # layer features weigh like a few strong n-grams before regularisation
+FEATURE_SCALE = 3.0
+CHUNK = 64  # posts scored together  # layer features weigh like a few strong n-grams before regularisation
 
 
 class ModelError(PvwatchError):
@@ -73,18 +74,12 @@ class LinearModel:
     # -- inference --------------------------------------------------------------------------------------------
     def decision(self, texts: Sequence[str], feats: Sequence[Sequence[float]]) -> np.ndarray:
         """What scikit-learn computed (`hstack([word, char, feats * 3]) @ coef + intercept`), in the same float32
-        steps: each row's products summed in column order, as SciPy's CSR product does."""
-        nw, nc = len(self.word), len(self.char)
-        coef_w, coef_c, coef_f = self.coef[:nw], self.coef[nw:nw + nc], self.coef[nw + nc:]
-        f = np.asarray(feats, dtype=np.float32).reshape(len(texts), len(coef_f)) * FEATURE_SCALE
+        steps (classifiers.ae.tfidf), in chunks that bound the padded work arrays."""
+        n_feat = len(self.coef) - len(self.word) - len(self.char)
+        f = np.asarray(feats, dtype=np.float32).reshape(len(texts), n_feat) * FEATURE_SCALE
         out = np.zeros(len(texts), dtype=np.float32)
-        for i, text in enumerate(texts):
-            wc, wd = self.word.row(text)
-            cc, cd = self.char.row(text)
-            nz = f[i] != 0  # a CSR row holds only the non-zero features
-            prod = np.concatenate([wd * coef_w[wc], cd * coef_c[cc], f[i][nz] * coef_f[nz]])
-            if prod.size:
-                out[i] = np.cumsum(prod, dtype=np.float32)[-1]  # sequential, not numpy's pairwise sum
+        for i in range(0, len(texts), CHUNK):
+            out[i:i + CHUNK] = tfidf_scores((self.word, self.char), self.coef, texts[i:i + CHUNK], f[i:i + CHUNK])
         return np.asarray(out + np.float32(self.intercept), dtype=np.float64)
 
     def score(self, texts: Sequence[str], feats: Sequence[Sequence[float]]) -> list[float]:

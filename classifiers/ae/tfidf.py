@@ -37,19 +37,17 @@ def word_ngrams(tokens: list[str], min_n: int, max_n: int) -> list[str]:
 
 
 def char_wb_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
+    """scikit-learn's `_char_wb_ngrams`, its inner while loop written as one slice per offset 0..len-n."""
     text = _WHITE_SPACES.sub(" ", text)
     out: list[str] = []
     for w in text.split():
         w = " " + w + " "
         w_len = len(w)
         for n in range(min_n, max_n + 1):
-            offset = 0
-            out.append(w[offset:offset + n])
-            while offset + n < w_len:
-                offset += 1
-                out.append(w[offset:offset + n])
-            if offset == 0:  # a short word (w_len < n) is counted once
+            if n >= w_len:  # a short word is counted once, whole, and longer n-grams are not tried
+                out.append(w)
                 break
+            out.extend([w[i:i + n] for i in range(w_len - n + 1)])
     return out
 
 
@@ -84,21 +82,66 @@ class NgramTfidf:
     def __len__(self) -> int:
         return len(self.terms)
 
-    def row(self, doc: str) -> tuple[np.ndarray, np.ndarray]:
-        """(columns ascending, float32 values) of one document, as a row of `TfidfVectorizer.transform`."""
-        vocab = self.vocabulary
-        counts = Counter(vocab[t] for t in self.analyze(doc) if t in vocab)
-        cols = np.fromiter(sorted(counts), dtype=np.int64, count=len(counts))
-        data = np.fromiter((counts[c] for c in cols), dtype=np.float32, count=len(cols))
-        if self.sublinear:
-            np.log(data, out=data)
-            data += np.float32(1)
-        data *= self.idf[cols]
-        # scikit-learn's inplace_csr_row_normalize_l2: float32 squares summed in order into a double, each value
-        # divided in double precision and stored as float32
-        if not data.size:
-            return cols, data
-        norm = np.sqrt(np.cumsum((data * data).astype(np.float64))[-1])
-        if norm > 0:
-            data = (data.astype(np.float64) / norm).astype(np.float32)
-        return cols, data
+    def counts(self, doc: str) -> tuple[list[int], list[int]]:
+        """Columns (ascending) and raw counts of one document's n-grams in the vocabulary."""
+        counts: Counter[int | None] = Counter(map(self.vocabulary.get, self.analyze(doc)))  # C loops
+        counts.pop(None, None)  # n-grams outside the vocabulary
+        keys = sorted(k for k in counts if k is not None)
+        return keys, [counts[k] for k in keys]
+
+
+def _sequential_sums(values: np.ndarray, segment: np.ndarray, position: np.ndarray, n: int) -> np.ndarray:
+    """Per segment, the values summed in order (left to right, in `values`' dtype), as a C loop would: each
+    segment is a row of a zero-padded matrix and `cumsum` along a row is sequential (numpy's `sum`/`reduceat`
+    are pairwise and round differently). Adding the padding zeros changes no sum."""
+    width = int(position.max()) + 1 if position.size else 1
+    grid = np.zeros((n, width), dtype=values.dtype)
+    grid[segment, position] = values
+    return np.cumsum(grid, axis=1, dtype=values.dtype)[:, -1]
+
+
+def tfidf_scores(vectorizers: Sequence[NgramTfidf], coef: np.ndarray, docs: Sequence[str],
+                 extra: np.ndarray) -> np.ndarray:
+    """`hstack([v.transform(docs) for v in vectorizers] + [csr(extra)]) @ coef` as scikit-learn and SciPy compute
+    it in float32: per vectorizer, tf = 1 + log(count) (sublinear), times idf, l2-normalised (float32 squares
+    summed in order into a double, each value divided in double and stored as float32); then per document the
+    products with `coef` summed in column order in float32, extra (non-zero) columns last."""
+    n = len(docs)
+    cols: list[int] = []
+    counts: list[int] = []
+    seg: list[int] = []  # (document, vectorizer) segment of each entry, for the norms
+    doc_of: list[int] = []
+    offset = 0
+    offsets = []
+    for v in vectorizers:
+        offsets.append(offset)
+        offset += len(v)
+    for d, doc in enumerate(docs):
+        for k, (v, off) in enumerate(zip(vectorizers, offsets, strict=True)):
+            keys, cnt = v.counts(doc)
+            cols += [off + c for c in keys]
+            counts += cnt
+            seg += [d * len(vectorizers) + k] * len(keys)
+            doc_of += [d] * len(keys)
+    col = np.array(cols, dtype=np.int64)
+    tf = np.array(counts, dtype=np.float32)
+    sublinear = np.concatenate([np.full(len(v), v.sublinear) for v in vectorizers]) if vectorizers else np.zeros(0)
+    log_mask = sublinear[col].astype(bool)
+    tf[log_mask] = np.log(tf[log_mask]) + np.float32(1)
+    idf = np.concatenate([v.idf for v in vectorizers]).astype(np.float32)
+    val = tf * idf[col]
+    segment = np.array(seg, dtype=np.int64)
+    starts = np.searchsorted(segment, segment, side="left")  # entries of a segment are contiguous
+    position = np.arange(len(segment)) - starts
+    norms = np.sqrt(_sequential_sums((val * val).astype(np.float64), segment, position, n * len(vectorizers)))
+    val = (val.astype(np.float64) / np.where(norms > 0, norms, 1.0)[segment]).astype(np.float32)
+    prod = val * coef[col]
+    # the extra columns (layer features) after the n-grams, non-zero ones only as in a CSR row
+    ed, ec = np.nonzero(extra)
+    extra_prod = extra[ed, ec] * coef[offset + ec]
+    owner = np.concatenate([np.array(doc_of, dtype=np.int64), ed.astype(np.int64)])
+    values = np.concatenate([prod, extra_prod]).astype(np.float32)
+    order = np.argsort(owner, kind="stable")  # per document: its n-gram entries in order, then its features
+    owner, values = owner[order], values[order]
+    first = np.searchsorted(owner, owner, side="left")
+    return _sequential_sums(values, owner, np.arange(len(owner)) - first, n)

@@ -2,11 +2,12 @@
 
 `spacy.blank("fr")` imports `spacy.lang.fr`, whose import compiles the French `token_match` regex (~5 s of CPU)
 and scans every installed package's entry points (which imports Presidio). The layers only tokenise (text,
-offsets, phrase matching on ORTH), so the first use builds the tokenizer the normal way once and writes its rules
-(`Tokenizer.to_bytes`: exceptions, prefix/suffix/infix/URL patterns) and the `token_match` alternatives with
-their skeletons (classifiers.ae.token_match) to `cache_dir()`; later processes rebuild the same tokenizer from
-that file in ~0.1 s. Both paths return the tokenizer rebuilt from the same data, so the first run and the next
-ones tokenise alike. The file is keyed by spaCy's version and this format; an unreadable file is rebuilt.
+offsets, phrase matching on ORTH), so the first use builds the tokenizer the normal way once and writes its
+rules (`Tokenizer.to_bytes`: exceptions, prefix/suffix/infix/URL patterns) and the `token_match` alternatives
+with what classifiers.ae.token_match derives from them (templates, closures of the big sets) to `cache_dir()`;
+later processes rebuild the same tokenizer from that file in ~0.1 s. Both paths return the tokenizer rebuilt
+from the same data, so the first run and the next ones tokenise alike. The file is keyed by spaCy's version and
+this format; an unreadable file is rebuilt.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from classifiers.ae.token_match import LazyTokenMatch, skeleton, split_top_level
+from classifiers.ae.token_match import LazyTokenMatch
 from classifiers.heavy import import_without_torch
 
 log = logging.getLogger(__name__)
-FORMAT = 1
+FORMAT = 2
 
 
 def cache_dir() -> Path:
@@ -69,10 +70,9 @@ def _describe(lang: str) -> dict[str, Any]:
     tok = nlp.tokenizer
     match = None
     if tok.token_match is not None:
-        pattern = tok.token_match.__self__.pattern
-        flags = pattern[:pattern.index(")") + 1] if pattern.startswith("(?") else ""
-        alternatives = split_top_level(pattern[len(flags):])
-        match = {"flags": flags, "alternatives": alternatives, "skeletons": [skeleton(a) for a in alternatives]}
+        lazy = LazyTokenMatch.of_pattern(tok.token_match.__self__.pattern)
+        match = {"flags": lazy.flags, "alternatives": lazy.alternatives, "templates": lazy.templates,
+                 "closures": lazy.closures}
     return {"format": FORMAT, "spacy": spacy.__version__, "lang": lang,
             "tokenizer": tok.to_bytes(exclude=["vocab", "token_match"]), "token_match": match}
 
@@ -110,5 +110,6 @@ def _rebuild(data: dict[str, Any]) -> BlankPipeline:
     tok = Tokenizer(vocab).from_bytes(data["tokenizer"], exclude=["vocab", "token_match"])
     match = data["token_match"]
     if match is not None:
-        tok.token_match = LazyTokenMatch(match["flags"], match["alternatives"], match["skeletons"])
+        tok.token_match = LazyTokenMatch(match["flags"], match["alternatives"], match["templates"],
+                                         match["closures"])
     return BlankPipeline(vocab, tok)
