@@ -94,3 +94,28 @@ def test_old_paths_and_source_health(ui) -> None:  # type: ignore[no-untyped-def
     assert admin.get("/audit", follow_redirects=False).status_code == 308
     page = admin.get("/admin/sources").text
     assert "État des sources" in page and "la dernière interrogation a réussi" in page
+
+
+def test_source_health_shows_coverage_and_gap_reasons_in_french(ui) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """Issue 18: per source, the items the platform says exist against those read, and why the rest is missing."""
+    from datetime import UTC, datetime
+
+    from pvwatch.storage.base import Checkpoint
+
+    app, store = ui
+    store.checkpoints.save(Checkpoint("youtube-fr", last_success=datetime.now(UTC), collected=187, reported=603,
+                                      read=187, gaps={"replies beyond max_reply_pages or refused (API limit)": 416}))
+    store.checkpoints.save(Checkpoint("x-fr", last_success=datetime.now(UTC), collected=5,
+                                      gaps={"withheld": 2, "<i>new</i> reason": 1}))
+    store.checkpoints.save(Checkpoint("reddit-fr", last_success=datetime.now(UTC), collected=3))
+    page = fr(app, "admin").get("/admin/sources").text
+    table = page[page.index('id="collector-health"'):]
+    assert "<th scope=\"col\">couverture</th>" in table and "publications collectées" in table
+    yt = table[table.index("youtube-fr"):table.index("</tr>", table.index("youtube-fr"))]
+    assert "187 sur 603 annoncés par la plateforme (31 %)" in yt
+    assert "416 non collectés : réponses au-delà de max_reply_pages ou refusées (limite de l’API)" in yt
+    x = table[table.index("x-fr"):table.index("</tr>", table.index("x-fr"))]
+    assert "2 non collectés : retenue par la plateforme dans certains pays" in x
+    assert "1 non collecté : &lt;i&gt;new&lt;/i&gt; reason" in x and "<i>new" not in x  # shown as written, escaped
+    reddit = table[table.index("reddit-fr"):table.index("</tr>", table.index("reddit-fr"))]
+    assert "la plateforme ne donne pas de total" in reddit

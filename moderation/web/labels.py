@@ -52,6 +52,14 @@ LABELS: dict[str, dict[str, str]] = {
         "stale": N_("stalled"), "never_run": N_("never run"),
     },
     "lang": {"fr": N_("French"), "en": N_("English"), "": N_("unknown")},
+    # coverage gaps (pvwatch.ports.Coverage): the collectors' reasons; any other reason is shown as written
+    "gap": {
+        "withheld": N_("withheld by the platform in some countries"),
+        "replies beyond max_reply_pages or refused (API limit)":
+            N_("replies beyond max_reply_pages or refused (API limit)"),
+        "comment [deleted]": N_("comment deleted by its author"), "comment [removed]": N_("comment removed"),
+        "submission [deleted]": N_("post deleted by its author"), "submission [removed]": N_("post removed"),
+    },
     "evidence": {
         "drug": N_("product"), "reaction": N_("reaction"), "negated_reaction": N_("negated reaction"),
     },
