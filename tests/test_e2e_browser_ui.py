@@ -49,6 +49,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]
         store.items.upsert(make_item(f"fb{n}", f"Doliprane efficace, message numéro {n} " + "très long " * 30,
                                      ae=False, products=("Doliprane",), platform="facebook", lang="fr"))
     store.checkpoints.save(Checkpoint("facebook-page", last_success=utcnow(), collected=4, lag_seconds=5400.0))
+    store.checkpoints.save(Checkpoint("youtube-chaine", last_success=utcnow(), collected=187, reported=603, read=187,
+                                      gaps={"replies beyond max_reply_pages or refused (API limit)": 416,
+                                            "withheld": 2}))  # the coverage cells are checked by axe too
     from moderation.cases.service import CaseService
     from moderation.queue.service import Actor
     from moderation.roles import Role
