@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
 from classifiers.ae.text import fold_aligned, tokenizer
+from classifiers.ae.tokenizer_cache import cache_dir, cache_path, read_cache, write_cache
 from classifiers.heavy import import_without_torch
 
 PhraseMatcher = import_without_torch("spacy.matcher").PhraseMatcher
 filter_spans = import_without_torch("spacy.util").filter_spans
+Doc = import_without_torch("spacy.tokens").Doc
+
+
+def lexicon_docs(lang: str, nlp: Any, terms: list[str]) -> list[Any]:
+    """`nlp.make_doc(t)` for each lexicon term, from a cached tokenisation when the same terms were tokenised by
+    the same tokenizer before: a Doc built from its words and spaces has the same tokens (ORTH, what the
+    phrase matcher compares) and costs a fifth of tokenising ~5,000 terms at every start."""
+    key = hashlib.sha256("\n".join([cache_path(lang).name, *terms]).encode("utf-8")).hexdigest()[:20]
+    path = cache_dir() / f"lexicon-{lang}-{key}.msgpack"
+    cached = read_cache(path)
+    if isinstance(cached, list) and len(cached) == len(terms):
+        return [Doc(nlp.vocab, words=words, spaces=spaces) for words, spaces in cached]
+    docs = [nlp.make_doc(t) for t in terms]
+    write_cache(path, [[[t.text for t in d], [bool(t.whitespace_) for t in d]] for d in docs])
+    return docs
 
 
 class TermMatcher:
@@ -19,12 +36,12 @@ class TermMatcher:
         self.nlp = tokenizer(lang)
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self.info: dict[int, tuple[str, str]] = {}
+        kept = [(folded, canonical, label) for term, canonical, label in entries
+                if len(folded := fold_aligned(term.lstrip("#")).strip()) >= 2]
+        docs = lexicon_docs(lang, self.nlp, [f for f, _, _ in kept])
         by_key: dict[tuple[str, str], list[Any]] = {}
-        for term, canonical, label in entries:
-            folded = fold_aligned(term.lstrip("#")).strip()
-            if len(folded) < 2:
-                continue
-            by_key.setdefault((canonical, label), []).append(self.nlp.make_doc(folded))
+        for (_, canonical, label), doc in zip(kept, docs, strict=True):
+            by_key.setdefault((canonical, label), []).append(doc)
         for i, ((canonical, label), docs) in enumerate(sorted(by_key.items())):
             key = f"{label}:{i}"
             self.matcher.add(key, docs)

@@ -59,7 +59,7 @@ def blank(lang: str) -> BlankPipeline:
     except (OSError, ValueError, KeyError, TypeError) as exc:  # a truncated or foreign file: rebuilt below
         log.warning("tokenizer cache %s is unreadable (%s); rebuilding it", path, exc)
     data = _describe(lang)
-    _write(path, data)
+    write_cache(path, data)
     return _rebuild(data)
 
 
@@ -88,7 +88,20 @@ def _read(path: Path, lang: str) -> dict[str, Any]:
     return data
 
 
-def _write(path: Path, data: dict[str, Any]) -> None:
+def read_cache(path: Path) -> Any:
+    """A cache file's content, or None when it is missing or unreadable (then rebuilt by the caller)."""
+    import srsly
+
+    try:
+        return srsly.msgpack_loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, TypeError) as exc:
+        log.warning("cache file %s is unreadable (%s); rebuilding it", path, exc)
+        return None
+
+
+def write_cache(path: Path, data: Any) -> None:
     import srsly
 
     try:
@@ -98,8 +111,7 @@ def _write(path: Path, data: dict[str, Any]) -> None:
             f.write(srsly.msgpack_dumps(data))
         os.replace(tmp, path)  # atomic: a concurrent reader sees the old file or the whole new one
     except OSError as exc:  # read-only home, full disk: every start then builds the tokenizer (slow, correct)
-        log.warning("cannot write the tokenizer cache %s (%s); set PVWATCH_CACHE_DIR to a writable folder", path,
-                    exc)
+        log.warning("cannot write the cache file %s (%s); set PVWATCH_CACHE_DIR to a writable folder", path, exc)
 
 
 def _rebuild(data: dict[str, Any]) -> BlankPipeline:
