@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 MODEL := classifiers/models/default/model.json
 
-.PHONY: demo test check lint typecheck unit system model bench clean i18n i18n-extract
+.PHONY: demo test check lint typecheck unit system model bench clean i18n i18n-extract warm
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -14,7 +14,13 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e ".[dev,transformer]"
+	$(MAKE) -s warm
 	touch $(STAMP)
+
+# Writes the start-up caches (tokenizers, lexicon tokenisation, sentence encoder tables; docs/classifiers.md) so
+# that the first `pvwatch classify` after set-up already answers at once. Rebuilt on demand if stale.
+warm:
+	$(BIN)/pvwatch classify "J'ai pris du Levothyrox et depuis j'ai des palpitations" > /dev/null
 
 venv: $(STAMP)
 
@@ -39,7 +45,7 @@ i18n-extract: $(STAMP)
 i18n: $(STAMP)
 	$(BIN)/pybabel compile -d $(LOCALE) -D messages --statistics
 
-demo: $(STAMP) i18n
+demo: $(STAMP) i18n warm
 	$(BIN)/pvwatch demo
 
 lint: $(STAMP)
