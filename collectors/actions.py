@@ -17,10 +17,12 @@ Support per platform:    hide                                  remove
 from __future__ import annotations
 
 import abc
+import builtins
 import importlib
 import logging
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
+from collectors.options import Options
 from pvwatch.errors import ConfigError, PvwatchError
 from pvwatch.ports import ActionResult, ActionsFor
 from pvwatch.versions import platform_id
@@ -51,12 +53,15 @@ class PlatformActions(abc.ABC):
     """The base of each platform's `pvwatch.ports.PlatformActions`: dry-run, platform check, logging."""
 
     platform: str = ""
+    # the platform's shared connection options (credential variables, API base); its defaults without a source
+    connection_model: ClassVar[builtins.type[Options]] = Options
 
     def __init__(self, cfg: Config, source: SourceConfig | None, platform: str, dry_run: bool = True) -> None:
         self.cfg = cfg
         self.source = source
         self.platform = platform
         self.dry_run = dry_run
+        self.conn = source.checked(self.connection_model) if source else self.connection_model()
 
     def hide(self, post: Post) -> ActionResult:
         return self._run("hide", post)
@@ -83,14 +88,11 @@ class PlatformActions(abc.ABC):
         return ActionResult(ok=ok, platform=self.platform, action=action, post_key=post.key,
                             dry_run=self.dry_run, message=message)
 
-    def option(self, key: str, default: Any) -> Any:
-        return (self.source.options() if self.source else {}).get(key, default)
-
-    def secret(self, env_key: str, default_env: str) -> str:
-        env = str(self.option(env_key, default_env))
+    def secret(self, env: str) -> str:
+        """The value of the environment variable an option names (e.g. `self.conn.access_token_env`)."""
         value = self.cfg.secret(env)
         if not value:
-            raise ConfigError(env_key, f"environment variable {env} is empty",
+            raise ConfigError(f"sources.*.{self.platform}", f"environment variable {env} is empty",
                               f"export {env}=... (see docs/collectors.md for how to obtain it)")
         return value
 

@@ -1,4 +1,4 @@
-"""The base of every collector: the `pvwatch.ports.Collector` port, with its options validated from config.
+"""The base of every collector: the `pvwatch.ports.Collector` port, given its options as checked at start-up.
 
 The pipeline calls `poll(cursor)` repeatedly, stores the returned posts, and only then saves the new
 cursor: a crash between the two replays a batch (at-least-once) and the store's idempotent upsert
@@ -11,19 +11,11 @@ import abc
 import builtins
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-
-from pvwatch.errors import ConfigError
+from collectors.options import Options
 from pvwatch.ports import Batch
 
 if TYPE_CHECKING:
     from pvwatch.config import Config, SourceConfig
-
-
-class Options(BaseModel):
-    """Base for each collector's own options: unknown keys are errors."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class Collector(abc.ABC):
@@ -34,12 +26,8 @@ class Collector(abc.ABC):
         self.name = name
         self.source = source
         self.cfg = cfg
-        try:
-            self.options = self.options_model.model_validate(source.options())
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            key = ".".join(str(p) for p in first["loc"])
-            raise ConfigError(f"sources.{name}.{key}", first["msg"], "see docs/configuration.md") from None
+        # validated by the roof's config check (pvwatch.app.config) before anything started
+        self.options: Options = source.checked(self.options_model)
 
     @abc.abstractmethod
     def poll(self, cursor: dict[str, Any]) -> Batch:

@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 import httpx
-from pydantic import Field
 
 from collectors.actions import PlatformActions
-from collectors.base import Collector, Options
+from collectors.base import Collector
 from collectors.http import JsonApi, RateLimited, TransientError
+from collectors.options import MetaConnection, MetaOptions
 from collectors.rules import KeywordMatcher
 from collectors.seen import SeenSet
 from pvwatch.errors import CollectorError, ConfigError
 from pvwatch.models import Post
 from pvwatch.ports import Batch, Coverage
 
-GRAPH = "https://graph.facebook.com"
 RATE_CODES = {4, 17, 32, 613} | set(range(80001, 80015))
 FIELDS = {
     "facebook": ("posts", "id,created_time,permalink_url",
@@ -38,19 +37,6 @@ REPLY_FIELDS = "id,text,timestamp,username,parent_id"
 # that says a comment was edited, nor its edit time, so an edit is never re-read: said in coverage and health.
 EDITS_NOT_VISIBLE = ("comment edits (the Graph API gives comments no edit time: an edited comment keeps the text "
                      "first collected)")
-
-
-class MetaOptions(Options):
-    platform: Literal["facebook", "instagram"]
-    accounts: list[str] = Field(min_length=1)  # Facebook Page ids or Instagram professional account ids
-    posts_limit: int = Field(default=10, ge=1, le=100)  # latest posts/media whose comments are read
-    max_pages: int = Field(default=5, ge=1, le=100)  # comment pages per post per poll
-    filter: bool = False  # owned media: screen every comment
-    keywords: list[str] = Field(default_factory=list)
-    seen_max: int = Field(default=5000, ge=100)
-    access_token_env: str = "PVWATCH_META_ACCESS_TOKEN"  # noqa: S105 - the variable's name
-    graph_version: str = "v21.0"
-    base_url: str = GRAPH
 
 
 class GraphApi(JsonApi):
@@ -222,10 +208,12 @@ class MetaCollector(Collector):
 class MetaActions(PlatformActions):
     """Facebook: POST is_hidden / DELETE; Instagram: POST hide / DELETE. Needs the Page token."""
 
+    connection_model = MetaConnection
+    conn: MetaConnection
+
     def _call(self, method: str, post: Post, params: dict[str, Any] | None) -> str:
-        token = self.secret("access_token_env", "PVWATCH_META_ACCESS_TOKEN")
-        base = f"{self.option('base_url', GRAPH)}/{self.option('graph_version', 'v21.0')}"
-        api = GraphApi(base, headers={"Authorization": f"Bearer {token}"})
+        token = self.secret(self.conn.access_token_env)
+        api = GraphApi(f"{self.conn.base_url}/{self.conn.graph_version}", headers={"Authorization": f"Bearer {token}"})
         try:
             body = api.request(method, f"/{post.id}", params)
         finally:

@@ -17,54 +17,27 @@ from __future__ import annotations
 import hashlib
 import time
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 import praw
 import prawcore
-from pydantic import Field
 
 from collectors.actions import PlatformActions
-from collectors.base import Collector, Options
+from collectors.base import Collector
 from collectors.http import RateLimited, TransientError, parse_retry_after
+from collectors.options import Listing, RedditConnection, RedditOptions
 from collectors.rules import KeywordMatcher
 from collectors.seen import SeenSet
 from pvwatch.errors import CollectorError, ConfigError
 from pvwatch.models import MAX_RAW_BYTES, Post
 from pvwatch.ports import Batch, Coverage, Gone, GoneReason
 
-Listing = Literal["comments", "submissions"]
 # What Reddit leaves in place of a body its author deleted or a moderator removed: not the author's words.
 TOMBSTONES = {"[deleted]", "[removed]", "[ Removed by Reddit ]", "[removed by reddit]"}
 
 
 class Tombstone(ValueError):
     """A deleted or removed comment: nothing of its author is left to screen (counted, not stored)."""
-
-
-class RedditConnection(Options):
-    """How to reach Reddit: what the collector and the moderation actions share."""
-
-    user_agent: str = "pvwatch/0.1 (pharmacovigilance monitoring)"
-    client_id_env: str = "PVWATCH_REDDIT_CLIENT_ID"
-    client_secret_env: str = "PVWATCH_REDDIT_CLIENT_SECRET"  # noqa: S105 - the variable's name
-    username_env: str = "PVWATCH_REDDIT_USERNAME"  # moderation actions only (a moderator account)
-    password_env: str = "PVWATCH_REDDIT_PASSWORD"  # noqa: S105 - the variable's name
-    oauth_url: str = "https://oauth.reddit.com"  # change only for an egress proxy
-    reddit_url: str = "https://www.reddit.com"
-    timeout: int = Field(default=30, gt=0)
-
-
-class RedditOptions(RedditConnection):
-    subreddits: list[str] = Field(min_length=1)
-    streams: list[Listing] = Field(default_factory=lambda: list[Listing](["comments", "submissions"]))
-    keywords: list[str] = Field(default_factory=list)  # extra terms besides the products'
-    filter: bool = True  # keep only items that mention a product or keyword
-    limit: int = Field(default=100, ge=1, le=1000)  # newest items read per listing per poll (catch-up bound)
-    seen_max: int = Field(default=2000, ge=100, le=100_000)
-    # Edits: how many of the newest items per listing are looked at again each poll (None: min(limit, 100), the
-    # items of the first request, at no extra call), and only those younger than reread_hours. 0 turns it off.
-    reread_items: int | None = Field(default=None, ge=0, le=1000)
-    reread_hours: float = Field(default=48.0, ge=0, le=24 * 30)
 
 
 def make_reddit(opts: RedditConnection, env: Any, *, user: bool = False) -> praw.Reddit:
@@ -202,10 +175,7 @@ class RedditCollector(Collector):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.matcher = KeywordMatcher(self.cfg.products, self.options.keywords)
-        if self.options.filter and self.matcher.empty:
-            raise ConfigError(f"sources.{self.name}.filter", "no [[products]] and no keywords to filter on",
-                              "add products or keywords, or set filter = false")
+        self.matcher = KeywordMatcher(self.cfg.products, self.options.keywords)  # never empty if filter: checked
         self._reddit: praw.Reddit | None = None
 
     @property
@@ -317,10 +287,11 @@ class RedditCollector(Collector):
 class RedditActions(PlatformActions):
     """Moderator removal with the account in PVWATCH_REDDIT_USERNAME/PASSWORD (a script app)."""
 
+    connection_model = RedditConnection
+    conn: RedditConnection
+
     def _client(self) -> praw.Reddit:
-        given = self.source.options() if self.source else {}
-        opts = RedditConnection.model_validate({k: v for k, v in given.items() if k in RedditConnection.model_fields})
-        return make_reddit(opts, self.cfg.secret, user=True)
+        return make_reddit(self.conn, self.cfg.secret, user=True)
 
     def _do(self, post: Post) -> str:
         reddit = self._client()

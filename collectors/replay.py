@@ -12,23 +12,17 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any
 
 from pydantic import ValidationError
 
-from collectors.base import Collector, Options
+from collectors.base import Collector
+from collectors.options import ReplayOptions
 from pvwatch.models import MAX_RAW_BYTES, Post
 from pvwatch.ports import Batch, Rejected
 from pvwatch.sanitize import bounded, loads
 
 csv.field_size_limit(1_000_000)
-
-
-class ReplayOptions(Options):
-    path: str
-    format: Literal["auto", "jsonl", "csv"] = "auto"
-    platform: str = "import"  # used when a record has no platform of its own
-    batch_size: int = 100
 
 
 def record_to_post(rec: Any, *, default_platform: str, source: str, company_owned: bool = False,

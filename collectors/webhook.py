@@ -19,14 +19,14 @@ import logging
 import math
 import time
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import Field
 
-from collectors.base import Collector, Options
+from collectors.base import Collector
+from collectors.options import WebhookOptions
 from collectors.replay import record_text, record_to_post
 from pvwatch.errors import ConflictError
 from pvwatch.models import Post, utcnow
@@ -43,17 +43,6 @@ INBOX = "webhook_inbox"
 HEAD = "webhook_head"
 SIG_HEADER = "x-pvwatch-signature"
 TS_HEADER = "x-pvwatch-timestamp"
-
-
-class WebhookOptions(Options):
-    secret_env: str = Field(min_length=1)
-    auth: Literal["hmac", "secret"] = "hmac"
-    platform: str = "webhook"  # for records that carry no platform of their own
-    max_body_bytes: int = Field(default=1_000_000, ge=1_000, le=50_000_000)
-    max_posts: int = Field(default=500, ge=1, le=10_000)
-    tolerance_seconds: int = Field(default=300, ge=10)
-    batch_size: int = Field(default=100, ge=1, le=10_000)
-    keep_seconds: float = Field(default=3600.0, ge=0)  # processed entries are deleted after this long
 
 
 def slot_id(source: str, seq: int) -> str:
@@ -141,7 +130,7 @@ def parse_records(body: bytes, max_posts: int) -> list[Any]:
 
 
 def webhook_sources(cfg: Config) -> dict[str, WebhookOptions]:
-    return {name: WebhookOptions.model_validate(src.options()) for name, src in cfg.sources.items()
+    return {name: src.checked(WebhookOptions) for name, src in cfg.sources.items()
             if src.type == "webhook" and src.enabled}
 
 

@@ -14,16 +14,16 @@ import json
 import queue
 import random
 import time
-from typing import Any, Literal
+from typing import Any
 
 import requests
 import tweepy
-from pydantic import Field
 from requests.adapters import HTTPAdapter
 
-from collectors.base import Collector, Options
+from collectors.base import Collector
 from collectors.http import RateLimited, TransientError, wait_from_headers
-from collectors.rules import TAG_PREFIX, Rule, x_rules
+from collectors.options import X_HOST, XOptions
+from collectors.rules import TAG_PREFIX, Rule
 from collectors.seen import SeenSet
 from collectors.x_edits import deleted, due, later_versions, mark_checked, pending_rule, watch
 from collectors.x_tweets import PARAMS, NotAPost, partial_errors, tweet_to_post, tweets_of, users_of
@@ -31,33 +31,9 @@ from pvwatch.errors import CollectorError, ConfigError
 from pvwatch.models import Post
 from pvwatch.ports import Batch, Coverage, Gone
 
-X_HOST = "https://api.twitter.com"
 TIER_FIX = ("your X project's access tier does not include this endpoint (recent search needs Basic, the filtered "
             "stream Pro or Enterprise) or the app is not attached to a project; check developer.x.com, or use "
             "mode = \"search\"")
-
-
-class XOptions(Options):
-    mode: Literal["stream", "search"] = "stream"
-    backfill: bool = True  # stream mode: fill the gap since the last seen tweet with recent search
-    keywords: list[str] = Field(default_factory=list)
-    languages: list[str] = Field(default_factory=list)  # e.g. ["fr", "en"]; empty: every language
-    include_retweets: bool = False
-    rule_max_len: int = Field(default=512, ge=64, le=4096)  # 512 on self-serve tiers, 4096 on Enterprise
-    max_results: int = Field(default=100, ge=10, le=100)
-    stream_seconds: float = Field(default=5.0, gt=0, le=60)
-    batch_size: int = Field(default=100, ge=1, le=10_000)
-    seen_max: int = Field(default=1000, ge=100)  # ids also ordered: since_id does most
-    # Look each collected editable tweet up once its edit window closed, for edits no rule matches any more
-    # (collectors/x_edits.py): one request per 100 tweets, each tweet read counts against the cap.
-    recheck_edits: bool = True
-    bearer_token_env: str = "PVWATCH_X_BEARER_TOKEN"  # noqa: S105 - the variable's name
-    # hiding replies acts as the account that owns the conversation (OAuth 1.0a user context)
-    consumer_key_env: str = "PVWATCH_X_CONSUMER_KEY"
-    consumer_secret_env: str = "PVWATCH_X_CONSUMER_SECRET"  # noqa: S105
-    access_token_env: str = "PVWATCH_X_ACCESS_TOKEN"  # noqa: S105
-    access_token_secret_env: str = "PVWATCH_X_ACCESS_TOKEN_SECRET"  # noqa: S105
-    api_base: str = X_HOST  # change only for an egress proxy
 
 
 class HostAdapter(HTTPAdapter):
@@ -130,16 +106,7 @@ class XCollector(Collector):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         o = self.options
-        suffix = ("" if o.include_retweets else "-is:retweet") + (
-            " (" + " OR ".join(f"lang:{lang}" for lang in o.languages) + ")" if o.languages else "")
-        try:
-            self.rules: list[Rule] = x_rules(self.cfg.products, suffix=suffix.strip(), max_len=o.rule_max_len,
-                                             extra_terms=o.keywords)
-        except ValueError as exc:
-            raise ConfigError(f"sources.{self.name}.rule_max_len", str(exc), "shorten the term") from None
-        if not self.rules:
-            raise ConfigError(f"sources.{self.name}", "no [[products]] or keywords to build X rules from",
-                              "add products or keywords")
+        self.rules: list[Rule] = o.rules(self.cfg)  # buildable and not empty: checked at start-up
         self._client: tweepy.Client | None = None
         self._stream: _Stream | None = None
         self._q: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=50_000)

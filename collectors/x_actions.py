@@ -5,7 +5,8 @@ from __future__ import annotations
 import tweepy
 
 from collectors.actions import PlatformActions
-from collectors.x import X_HOST, explain, route
+from collectors.options import XConnection
+from collectors.x import explain, route
 from pvwatch.errors import CollectorError
 from pvwatch.models import Post
 
@@ -13,14 +14,16 @@ from pvwatch.models import Post
 class XActions(PlatformActions):
     """Hide a reply in a conversation the company's account started; X has no removal of others' posts."""
 
+    connection_model = XConnection
+    conn: XConnection
+
     def _hide(self, post: Post) -> str:
-        keys = [self.secret(k, d) for k, d in (("consumer_key_env", "PVWATCH_X_CONSUMER_KEY"),
-                                               ("consumer_secret_env", "PVWATCH_X_CONSUMER_SECRET"),
-                                               ("access_token_env", "PVWATCH_X_ACCESS_TOKEN"),
-                                               ("access_token_secret_env", "PVWATCH_X_ACCESS_TOKEN_SECRET"))]
+        c = self.conn
+        keys = [self.secret(env) for env in (c.consumer_key_env, c.consumer_secret_env, c.access_token_env,
+                                             c.access_token_secret_env)]
         client = tweepy.Client(consumer_key=keys[0], consumer_secret=keys[1], access_token=keys[2],
                                access_token_secret=keys[3], return_type=dict)
-        route(client.session, str(self.option("api_base", X_HOST)))
+        route(client.session, c.api_base)
         try:
             resp = client.hide_reply(post.id, user_auth=True)
         except Exception as exc:  # noqa: BLE001

@@ -21,39 +21,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-from pydantic import Field, model_validator
 
 from collectors.actions import PlatformActions
-from collectors.base import Collector, Options
+from collectors.base import Collector
 from collectors.http import JsonApi, RateLimited
+from collectors.options import YouTubeConnection, YouTubeOptions
 from collectors.rules import KeywordMatcher
 from collectors.seen import SeenSet
 from pvwatch.errors import CollectorError, ConfigError
 from pvwatch.models import Post
 from pvwatch.ports import Batch, Coverage
-
-API = "https://www.googleapis.com/youtube/v3"
-
-
-class YouTubeOptions(Options):
-    channels: list[str] = Field(default_factory=list)  # channel ids (UC...): every comment on their videos
-    videos: list[str] = Field(default_factory=list)  # video ids
-    filter: bool = False  # company channels: screen every comment; true keeps product mentions only
-    keywords: list[str] = Field(default_factory=list)
-    max_results: int = Field(default=100, ge=1, le=100)
-    max_pages: int = Field(default=5, ge=1, le=100)  # per target per poll: bounds quota use
-    max_reply_pages: int = Field(default=10, ge=0, le=100)  # comments.list pages per thread beyond the embedded
-    seen_max: int = Field(default=2000, ge=100)
-    reread_pages: int = Field(default=1, ge=0, le=20)  # thread pages per target re-read for edits (page 1: free)
-    api_key_env: str = "PVWATCH_YOUTUBE_API_KEY"
-    oauth_token_env: str = "PVWATCH_YOUTUBE_OAUTH_TOKEN"  # noqa: S105 - moderation actions only
-    base_url: str = API
-
-    @model_validator(mode="after")
-    def _some_target(self) -> YouTubeOptions:
-        if not self.channels and not self.videos:
-            raise ValueError("set channels or videos")
-        return self
 
 
 def seconds_to_quota_reset(now: datetime | None = None) -> float:
@@ -286,9 +263,12 @@ class YouTubeCollector(Collector):
 class YouTubeActions(PlatformActions):
     """comments.setModerationStatus with an OAuth token of the channel owner (scope youtube.force-ssl)."""
 
+    connection_model = YouTubeConnection
+    conn: YouTubeConnection
+
     def _set(self, post: Post, status: str) -> str:
-        token = self.secret("oauth_token_env", "PVWATCH_YOUTUBE_OAUTH_TOKEN")
-        api = YouTubeApi(str(self.option("base_url", API)), headers={"Authorization": f"Bearer {token}"})
+        token = self.secret(self.conn.oauth_token_env)
+        api = YouTubeApi(self.conn.base_url, headers={"Authorization": f"Bearer {token}"})
         try:
             api.request("POST", "/comments/setModerationStatus", {"id": post.id, "moderationStatus": status})
         finally:

@@ -10,6 +10,7 @@ validated at start-up, before anything runs.
 
 from __future__ import annotations
 
+import builtins
 import os
 import tomllib
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from pvwatch.errors import ConfigError
+from pvwatch.errors import ConfigError, PvwatchError
 from pvwatch.models import DayZeroRule, Sensitivity
 
 S = TypeVar("S", bound=BaseModel)
@@ -40,15 +41,39 @@ class Product(_Section):
 
 
 class SourceConfig(BaseModel):
-    """A collector instance. `type` picks the collector; the collector validates the other keys."""
+    """A collector instance. `type` picks the collector; the other keys are its options, validated at start-up by
+    the model of that type (collectors.options, through the roof's check) and read back with `checked`."""
 
     model_config = ConfigDict(extra="allow")
     type: str
     enabled: bool = True
     company_owned: bool = False
+    _checked: BaseModel | None = PrivateAttr(default=None)
 
     def options(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
+
+    def validate_options(self, model: builtins.type[S], name: str, fixes: dict[str, str] | None = None,
+                         doc: str = "") -> S:
+        """Validate the options with `model`, once; a mistake is a ConfigError naming `sources.<name>.<key>`."""
+        done = self._checked
+        if isinstance(done, model):
+            return done
+        try:
+            parsed = model.model_validate(self.options())
+        except ValidationError as exc:
+            raise _format(exc, prefix=("sources", name), fixes=fixes, doc=doc) from None
+        self._checked = parsed
+        return parsed
+
+    def checked(self, model: builtins.type[S]) -> S:
+        """The options as validated at start-up (a collector or platform action never validates them again)."""
+        done = self._checked
+        if not isinstance(done, model):
+            raise PvwatchError(f"the options of a {self.type!r} source were not checked at start-up: read config.toml "
+                               "with load_config/parse_config after pvwatch.app.config.install_feature_checks() "
+                               "(the pvwatch command does)")
+        return done
 
 
 class ElasticsearchConfig(_Section):
@@ -232,14 +257,26 @@ _FIXES = {
     "missing": "add it",
     "literal_error": "use one of the allowed values",
     "enum": "use one of the allowed values",
+    "too_short": "give at least one value",
+    "greater_than": "use a larger value",
+    "greater_than_equal": "use a larger value",
+    "less_than": "use a smaller value",
+    "less_than_equal": "use a smaller value",
+    "list_type": 'write a list, e.g. ["a", "b"]',
+    "string_type": 'write a string in quotes',
+    "int_parsing": "write a whole number",
+    "bool_parsing": "write true or false",
 }
 
 
-def _format(err: ValidationError, prefix: tuple[str, ...] = ()) -> ConfigError:
+def _format(err: ValidationError, prefix: tuple[str, ...] = (), fixes: dict[str, str] | None = None,
+            doc: str = "") -> ConfigError:
+    """The first error as a ConfigError: its key, pydantic's message and the fix (`fixes` per option first)."""
     first = err.errors()[0]
     key = ".".join(str(p) for p in (*prefix, *first["loc"])) or "(top level)"
-    fix = _FIXES.get(first["type"], "correct the value as described")
-    return ConfigError(key, first["msg"], fix)
+    option = str(first["loc"][0]) if first["loc"] else ""
+    fix = (fixes or {}).get(option) or _FIXES.get(first["type"], "correct the value as described")
+    return ConfigError(key, first["msg"], f"{fix} (see {doc})" if doc else fix)
 
 
 ConfigCheck = Callable[[Config], None]

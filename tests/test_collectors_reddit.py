@@ -73,9 +73,8 @@ def test_missing_credentials_say_which_variables(base_config: dict[str, Any], mo
 
 
 def test_unknown_option_is_a_config_error(base_config: dict[str, Any]) -> None:
-    cfg = make_cfg(base_config, "http://127.0.0.1:9", subreddit="typo")
-    with pytest.raises(ConfigError, match="sources.rd.subreddit"):
-        RedditCollector("rd", cfg.sources["rd"], cfg)
+    with pytest.raises(ConfigError, match="sources.rd.subreddit"):  # at start-up, before any collector exists
+        make_cfg(base_config, "http://127.0.0.1:9", subreddit="typo")
 
 
 @pytest.mark.parametrize(("status", "fragment"), [(403, "private"), (404, "not found"), (302, "does not exist")])
