@@ -34,6 +34,7 @@ class Options(BaseModel):
     model_config = ConfigDict(extra="forbid")
     doc: ClassVar[str] = "docs/collectors.md"
     # option -> how to fix a wrong value, when the generic advice for the error's kind would not say it
+    # ("*": an error across options, from a model validator)
     fixes: ClassVar[dict[str, str]] = {}
 
     def check_with(self, cfg: Config, key: str) -> None:
@@ -150,7 +151,7 @@ class YouTubeConnection(Options):
 
 
 class YouTubeOptions(YouTubeConnection):
-    fixes = {"channels": 'list channel ids (UC...) or video ids, e.g. videos = ["dQw4w9WgXcQ"]'}
+    fixes = {"*": 'list channel ids (UC...) or video ids, e.g. videos = ["dQw4w9WgXcQ"]'}
     channels: list[str] = Field(default_factory=list)  # channel ids (UC...): every comment on their videos
     videos: list[str] = Field(default_factory=list)  # video ids
     filter: bool = False  # company channels: screen every comment; true keeps product mentions only

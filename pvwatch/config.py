@@ -274,7 +274,7 @@ def _format(err: ValidationError, prefix: tuple[str, ...] = (), fixes: dict[str,
     """The first error as a ConfigError: its key, pydantic's message and the fix (`fixes` per option first)."""
     first = err.errors()[0]
     key = ".".join(str(p) for p in (*prefix, *first["loc"])) or "(top level)"
-    option = str(first["loc"][0]) if first["loc"] else ""
+    option = str(first["loc"][0]) if first["loc"] else "*"  # "*": a rule across options (a model validator)
     fix = (fixes or {}).get(option) or _FIXES.get(first["type"], "correct the value as described")
     return ConfigError(key, first["msg"], f"{fix} (see {doc})" if doc else fix)
 

@@ -55,6 +55,16 @@ def config_template() -> str:
 
 @app.command()
 @handle_errors
+def check(config: Path = ConfigOpt) -> None:
+    """Check config.toml as `run` and `serve` do at start-up (every section, each source's options, [alerts]):
+    exit code 2 with the key and the fix on a mistake; nothing is opened, no model is loaded."""
+    cfg = load_config(config)
+    enabled = sorted(name for name, src in cfg.sources.items() if src.enabled)
+    typer.echo(f"{config}: ok ({len(cfg.products)} product(s); enabled sources: {', '.join(enabled) or 'none'})")
+
+
+@app.command()
+@handle_errors
 def run(
     config: Path = ConfigOpt,
     once: bool = typer.Option(False, "--once", help="Stop when every source is exhausted (imports, tests)."),
