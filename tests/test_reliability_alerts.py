@@ -30,6 +30,7 @@ from pvwatch.pipeline import Pipeline, _SourceState
 from pvwatch.storage.sqlite import SqliteStore
 from tests.alerts_support import Receiver
 from tests.moderation_helpers import PASSWORD, seed_users
+from tests.reliability_support import replay_source, write_config
 
 AE = "J'ai pris du Levothyrox et depuis j'ai des palpitations"
 CALM = "Super soirée hier soir avec les copains"
@@ -38,20 +39,7 @@ CALM = "Super soirée hier soir avec les copains"
 def _setup(tmp_path: Path, records: list[dict[str, Any]], url: str = "http://127.0.0.1:9/hook") -> Any:
     posts = tmp_path / "posts.jsonl"
     posts.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    cfg_path = tmp_path / "config.toml"
-    cfg_path.write_text(f"""
-[[products]]
-name = "Levothyrox"
-inns = ["levothyroxine"]
-[sources.imp]
-type = "replay"
-path = "{posts}"
-platform = "t"
-batch_size = 50
-[storage]
-path = "store.db"
-[classifiers]
-personal_data = false
+    return write_config(tmp_path, replay_source("imp", posts, "t", batch_size=50), alerts=f"""
 [ui]
 base_url = "https://pv.example.org"
 [alerts.channels.hook]
@@ -62,8 +50,7 @@ secret_env = "PVWATCH_TEST_ALERT_HOOK"
 name = "every-ae"
 on = "adverse_event"
 channels = ["hook"]
-""", encoding="utf-8")
-    return cfg_path
+""")
 
 
 @pytest.fixture(autouse=True)

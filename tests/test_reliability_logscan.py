@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from collectors.webhook import sign
 from pvwatch.storage.sqlite import SqliteStore
 from tests.alerts_support import Receiver, free_port
 from tests.moderation_helpers import PASSWORD, seed_users
+from tests.reliability_support import LEVOTHYROX, login, replay_source, served, webhook_source, write_config
 
 SECRETS = {
     "PVWATCH_TEST_SCAN_HOOK": "scan-hook-secret-4f9a1c",
@@ -48,25 +48,9 @@ def test_no_credential_or_personal_data_in_any_log_line(tmp_path: Path, receiver
     posts = tmp_path / "posts.jsonl"
     posts.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in _posts()), encoding="utf-8")
     port = free_port()
-    cfg = tmp_path / "config.toml"
-    cfg.write_text(f"""
-[[products]]
-name = "Levothyrox"
-inns = ["levothyroxine"]
-[[products]]
-name = "Doliprane"
-inns = ["paracétamol"]
-[sources.imp]
-type = "replay"
-path = "{posts}"
-platform = "scan"
-[sources.in]
-type = "webhook"
-secret_env = "PVWATCH_TEST_SCAN_INGEST"
-[storage]
-path = "store.db"
-[ui]
-port = {port}
+    cfg = write_config(tmp_path, replay_source("imp", posts, "scan"), webhook_source("in", "PVWATCH_TEST_SCAN_INGEST"),
+                       products=LEVOTHYROX + '[[products]]\nname = "Doliprane"\ninns = ["paracétamol"]\n',
+                       personal_data=True, extra=f"[ui]\nport = {port}\n", alerts=f"""
 [alerts.channels.hook]
 type = "webhook"
 url = "{receiver.url}"
@@ -83,7 +67,7 @@ name = "stopped"
 on = "collector_stopped"
 stopped_after_minutes = 1
 channels = ["slack"]
-""", encoding="utf-8")
+""")
     logs = tmp_path / "logs.txt"
     with logs.open("ab") as fh:
         run = subprocess.run([sys.executable, "-m", "pvwatch", "run", "--once", "-c", str(cfg)], stdout=fh,
@@ -94,26 +78,11 @@ channels = ["slack"]
     store = SqliteStore(tmp_path / "store.db")
     seed_users(store)
     store.close()
-    with logs.open("ab") as fh:
-        serve = subprocess.Popen([sys.executable, "-m", "pvwatch", "serve", "-c", str(cfg)], stdout=fh, stderr=fh,
-                                 env=env)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline and serve.poll() is None, logs.read_text()[-3000:]
-            time.sleep(0.2)
+    with served(cfg, port, logs, env) as base:
         for user in ("social_moderator", "compliance_officer", "pv_officer", "admin"):
             with httpx.Client(base_url=base) as c:
-                token = re.search(r'name="login_token" value="([^"]+)"', c.get("/login").text).group(1)  # type: ignore[union-attr]
-                c.post("/login", data={"username": user, "password": "wrong " + PASSWORD, "login_token": token})
-                token = re.search(r'name="login_token" value="([^"]+)"', c.get("/login").text).group(1)  # type: ignore[union-attr]
-                c.post("/login", data={"username": user, "password": PASSWORD, "login_token": token})
+                login(c, user, "wrong " + PASSWORD)
+                login(c, user, PASSWORD)
                 for q in ("Marie Dupont", "marie.dupont@example.com", "06 12 34 56 78"):
                     assert c.get("/queue", params={"q": q}).status_code == 200
                 for key in ("scan:s1", "scan:jules.martin@example.org"):
@@ -125,9 +94,6 @@ channels = ["slack"]
         r = httpx.post(f"{base}/api/ingest/in", content=body, headers={
             "X-Pvwatch-Timestamp": ts, "X-Pvwatch-Signature": sign(SECRETS["PVWATCH_TEST_SCAN_INGEST"], ts, body)})
         assert r.status_code == 202
-    finally:
-        serve.terminate()
-        serve.wait(timeout=30)
 
     lines = logs.read_text(encoding="utf-8", errors="replace").splitlines()
     info = [line for line in lines if " INFO " in line or " WARNING " in line or " ERROR " in line]

@@ -19,6 +19,7 @@ from pvwatch.deadletter import DeadLetters
 from pvwatch.models import Post
 from pvwatch.pipeline import Pipeline
 from pvwatch.storage.sqlite import SqliteStore
+from tests.reliability_support import replay_source, webhook_source, write_config
 
 runner = CliRunner()
 AE = "J'ai pris du Levothyrox et depuis j'ai des palpitations"
@@ -31,26 +32,9 @@ def nested(depth: int) -> Any:
     return v
 
 
-def _config(tmp_path: Path, posts: Path | None = None, extra: str = "") -> Path:
-    src = (f'[sources.imp]\ntype = "replay"\npath = "{posts}"\nplatform = "t"\nbatch_size = 50\n' if posts
-           else "")
-    cfg = tmp_path / "config.toml"
-    cfg.write_text(f"""
-[[products]]
-name = "Levothyrox"
-inns = ["levothyroxine"]
-{src}
-[storage]
-path = "store.db"
-[classifiers]
-personal_data = false
-[alerts]
-enabled = false
-[pipeline]
-poll_seconds = 0.1
-{extra}
-""", encoding="utf-8")
-    return cfg
+def _config(tmp_path: Path, posts: Path | None = None, source: str = "") -> Path:
+    imp = replay_source("imp", posts, "t", batch_size=50) if posts else ""
+    return write_config(tmp_path, imp, source, extra="[pipeline]\npoll_seconds = 0.1\n")
 
 
 POISON_LINES = [
@@ -92,7 +76,7 @@ def test_poison_records_in_a_replay_never_stop_the_source(tmp_path: Path) -> Non
 def test_poison_records_through_a_webhook_never_stop_the_source(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PVWATCH_TEST_HOOK", "hook-secret-0123456789")
-    cfg = load_config(_config(tmp_path, extra='[sources.in]\ntype = "webhook"\nsecret_env = "PVWATCH_TEST_HOOK"\n'))
+    cfg = load_config(_config(tmp_path, source=webhook_source("in", "PVWATCH_TEST_HOOK")))
     store = SqliteStore(tmp_path / "store.db")
     records = [{"id": "a", "text": AE}, {"id": "sur", "text": "Levothyrox \ud800"},
                {"id": "deep", "text": "x", "meta": nested(300)}, {"id": "b", "text": AE}]

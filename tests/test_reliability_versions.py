@@ -22,6 +22,7 @@ from pvwatch.config import load_config
 from pvwatch.pipeline import Pipeline
 from pvwatch.storage.sqlite import SqliteStore
 from tests.moderation_helpers import PASSWORD, seed_users
+from tests.reliability_support import replay_source, webhook_source, write_config
 
 AE = "J'ai pris du Levothyrox et depuis j'ai des palpitations très fortes"
 PV = Actor("pv_officer", "pv_officer")
@@ -31,26 +32,7 @@ PV = Actor("pv_officer", "pv_officer")
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("PVWATCH_TEST_HOOK", "hook-secret-0123456789")
     posts = tmp_path / "x.jsonl"
-    cfg_path = tmp_path / "config.toml"
-    cfg_path.write_text(f"""
-[[products]]
-name = "Levothyrox"
-inns = ["levothyroxine"]
-[sources.x]
-type = "replay"
-path = "{posts}"
-platform = "x"
-[sources.in]
-type = "webhook"
-secret_env = "PVWATCH_TEST_HOOK"
-[storage]
-path = "store.db"
-[classifiers]
-personal_data = false
-[alerts]
-enabled = false
-""", encoding="utf-8")
-    cfg = load_config(cfg_path)
+    cfg = load_config(write_config(tmp_path, replay_source("x", posts, "x"), webhook_source("in", "PVWATCH_TEST_HOOK")))
     store = SqliteStore(tmp_path / "store.db")
     yield cfg, store, posts
     store.close()

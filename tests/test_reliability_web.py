@@ -4,10 +4,7 @@ sessions and lock-out records that must not pile up. Real app, real SQLite, and 
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -27,6 +24,7 @@ from pvwatch.errors import PermissionDenied
 from pvwatch.storage.sqlite import SqliteStore
 from tests.alerts_support import free_port
 from tests.moderation_helpers import PASSWORD, make_config, make_item, seed_users
+from tests.reliability_support import login, served
 
 
 def _login(client: TestClient, user: str, password: str) -> int:
@@ -167,35 +165,16 @@ def test_forwarded_for_is_ignored_from_untrusted_peers_and_the_access_log_keeps_
     cfg = tmp_path / "config.toml"
     cfg.write_text(f'[storage]\npath = "ui.db"\n[alerts]\nenabled = false\n[ui]\nport = {port}\n', encoding="utf-8")
     log = tmp_path / "serve.log"
-    with log.open("wb") as fh:
-        proc = subprocess.Popen([sys.executable, "-m", "pvwatch", "serve", "-c", str(cfg)], stdout=fh, stderr=fh,
-                                env=os.environ.copy())
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline and proc.poll() is None, log.read_text()[-2000:]
-            time.sleep(0.2)
+    with served(cfg, port, log) as base:
         statuses = []
         for i in range(FREE_FAILURES + 3):  # a new forged address each time
             with httpx.Client(base_url=base, headers={"X-Forwarded-For": f"203.0.113.{i}"}) as c:
-                token = re.search(r'name="login_token" value="([^"]+)"', c.get("/login").text).group(1)  # type: ignore[union-attr]
-                statuses.append(c.post("/login", data={"username": "admin", "password": "wrong password!!",
-                                                       "login_token": token}).status_code)
+                statuses.append(login(c, "admin", "wrong password!!").status_code)
         assert statuses[FREE_FAILURES:] == [429] * 3, statuses
         with httpx.Client(base_url=base) as c:
-            token = re.search(r'name="login_token" value="([^"]+)"', c.get("/login").text).group(1)  # type: ignore[union-attr]
-            c.post("/login", data={"username": "compliance_officer", "password": PASSWORD, "login_token": token})
+            login(c, "compliance_officer", PASSWORD)
             assert c.get("/queue", params={"q": "Marie Dupont palpitations"}).status_code == 200
             assert c.get("/item", params={"key": "demo:k-secret-key"}).status_code == 200
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
     text = log.read_text(errors="replace")
     assert "GET /queue 200" in text and "GET /item 200" in text  # the access log is there ...
     assert "Dupont" not in text and "k-secret-key" not in text and "203.0.113" not in text  # ... without them
