@@ -56,8 +56,11 @@ typecheck: $(STAMP)
 
 check: lint typecheck
 
+# The fast tests: no Elasticsearch, no browser, no whole-process kill loops or served subprocesses, no SMTP
+# server (markers in pyproject.toml). `make test` runs everything.
+UNIT := not es and not browser and not slow and not smtp
 unit: $(STAMP) i18n
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "$(UNIT)"
 
 test: $(STAMP) system check i18n
 	$(BIN)/pytest -q

@@ -44,7 +44,7 @@ class Options(BaseModel):
 class ReplayOptions(Options):
     """`type = "replay"`: a JSONL or CSV file (social-suite exports, chatbot transcripts, the demo stream)."""
 
-    doc = "docs/collectors.md#replay"
+    doc = "docs/configuration.md"
     fixes = {"path": 'give the file to read, e.g. path = "exports/posts.jsonl" (relative to config.toml)'}
     path: str
     format: Literal["auto", "jsonl", "csv"] = "auto"

@@ -95,6 +95,7 @@ def _mail_opts(server: SmtpServer, **kw: Any) -> dict[str, Any]:
             "to": ["pv@example.org", "qa@example.org"], "timeout_seconds": 5, **kw}
 
 
+@pytest.mark.smtp
 def test_email_over_starttls_with_auth(tls_smtp: tuple[SmtpServer, Path]) -> None:
     server, ca = tls_smtp
     ch = build_channel("m", "email", _mail_opts(server, ca_file=str(ca), username="pv", password_env="PW"),
@@ -107,6 +108,7 @@ def test_email_over_starttls_with_auth(tls_smtp: tuple[SmtpServer, Path]) -> Non
     assert ALERT["link"] in mail["data"] and "s3cret" not in mail["data"]
 
 
+@pytest.mark.smtp
 def test_email_bad_password_and_untrusted_certificate_fail(tls_smtp: tuple[SmtpServer, Path]) -> None:
     server, ca = tls_smtp
     wrong = build_channel("m", "email", _mail_opts(server, ca_file=str(ca), username="pv", password_env="PW"),
@@ -119,6 +121,7 @@ def test_email_bad_password_and_untrusted_certificate_fail(tls_smtp: tuple[SmtpS
     assert server.messages == []
 
 
+@pytest.mark.smtp
 def test_email_refuses_a_server_without_starttls_and_plain_is_only_for_localhost() -> None:
     server = SmtpServer()  # no certificate: no STARTTLS offered
     try:
