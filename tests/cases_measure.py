@@ -17,6 +17,7 @@ from moderation.cases.e2b_rules import schema_errors
 from moderation.cases.pv_view import MASK_TOKEN
 from moderation.cases.service import CaseService
 from moderation.queue.service import Actor, QueueService
+from pvwatch.config import Config
 from pvwatch.models import Case
 from tests.cases_support import MEDDRA
 
@@ -68,12 +69,13 @@ def compare(case: Case, icsr: Any, sender: str) -> list[str]:
     return out
 
 
-def measure(data_dir: Path, template: Path) -> Measure:
+def measure(data_dir: Path, template: Path, demo: Config | None = None) -> Measure:
+    """`demo`: a config whose store already holds the demo stream (the tests' copy); else the demo is run here."""
     from moderation.cases.coding import MeddraCoder
     from pvwatch.app.demo import run_demo
     from pvwatch.storage import open_store
 
-    cfg, _ = run_demo(data_dir, template, show_progress=False)
+    cfg = demo if demo is not None else run_demo(data_dir, template, show_progress=False)[0]
     cfg = cfg.model_copy(update={"meddra": cfg.meddra.model_copy(update={"en": str(MEDDRA / "en"),
                                                                            "fr": str(MEDDRA / "fr")})})
     coder = MeddraCoder.from_config(cfg)

@@ -26,6 +26,7 @@ pytest_plugins: list[str] = []
 if (REPO / "tests" / "es_fixture.py").exists():
     pytest_plugins.append("tests.es_fixture")
 pytest_plugins.append("tests.alerts_support")  # the `receiver` fixture
+pytest_plugins.append("tests.demo_support")  # `demo_run` (once per session) and `demo_copy`
 
 
 @pytest.fixture

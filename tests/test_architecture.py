@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.architecture import REPO, circles, graph, imports_of, modules, room, wrong_way_imports
 
 
@@ -37,6 +39,7 @@ def test_the_checks_see_what_they_forbid(tmp_path: Path) -> None:
     assert "pvwatch.errors" in imports_of("pvwatch.config", path, known)
 
 
+@pytest.mark.slow
 def test_every_module_imports_alone() -> None:
     names = sorted(n for n in modules() if n != "pvwatch.__main__")  # __main__ runs the CLI
     env = {**os.environ, "PYTHONPATH": str(REPO), "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": ""}

@@ -38,6 +38,7 @@ def tiny_bert(tmp_path: Path) -> Path:
     return base
 
 
+@pytest.mark.slow
 def test_fine_tune_load_and_blend(tmp_path: Path) -> None:
     base = tiny_bert(tmp_path)
     before = TransformerScorer.load(base).score(POS + NEG)
@@ -84,6 +85,7 @@ def test_epoch_sample_keeps_every_positive_and_caps_negatives() -> None:
     assert class_weights(10, 30) == [40 / 60, 40 / 20]
 
 
+@pytest.mark.slow
 def test_max_length_and_sampling_are_recorded_and_used(tmp_path: Path) -> None:
     import json
 
@@ -102,6 +104,7 @@ def test_max_length_and_sampling_are_recorded_and_used(tmp_path: Path) -> None:
     assert TransformerScorer.load(base).max_length == 128
 
 
+@pytest.mark.slow
 def test_on_epoch_sees_each_epochs_weights_and_training_resumes(tmp_path: Path) -> None:
     base = tiny_bert(tmp_path)
     examples = [Example(t, True) for t in POS] * 4 + [Example(t, False) for t in NEG] * 3
@@ -114,6 +117,7 @@ def test_on_epoch_sees_each_epochs_weights_and_training_resumes(tmp_path: Path) 
     assert TransformerScorer.load(out).score(POS + NEG) == pytest.approx(seen[-1][1], abs=1e-5)
 
 
+@pytest.mark.slow
 def test_several_fine_tuning_runs_are_averaged_and_trained_from_the_cli(tmp_path: Path) -> None:
     import json
 
@@ -152,6 +156,7 @@ def test_several_fine_tuning_runs_are_averaged_and_trained_from_the_cli(tmp_path
             {"classifiers": {"transformer": {"model": [str(runs[0]), str(tmp_path / "missing")]}}}))
 
 
+@pytest.mark.slow
 def test_stop_after_epoch_keeps_that_epochs_weights_of_the_longer_schedule(tmp_path: Path) -> None:
     base = tiny_bert(tmp_path)
     examples = [Example(t, True) for t in POS] * 4 + [Example(t, False) for t in NEG] * 3

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
@@ -19,6 +20,7 @@ def _pvwatch(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subpro
                           text=True, timeout=600)
 
 
+@pytest.mark.slow
 def test_init_then_run_works_the_first_time_from_another_folder(tmp_path: Path) -> None:
     target = tmp_path / "site" / "config.toml"
     init = _pvwatch("init", str(target), cwd=tmp_path)

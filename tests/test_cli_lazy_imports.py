@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 PROBE = """
 import sys, json
@@ -23,6 +25,7 @@ print(json.dumps({"ae": r.adverse_event.decision, "pd": sorted({p.type for p in 
 """
 
 
+@pytest.mark.slow
 def test_one_french_post_loads_neither_torch_nor_transformers() -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO), "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": ""}
     out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, cwd=REPO,

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 from typer.testing import CliRunner
 
-from pvwatch.app.demo import DEMO_POSTS, run_demo
-from pvwatch.app.main import TEMPLATE, app
+from pvwatch.app.demo import DEMO_POSTS
+from pvwatch.app.main import app
+from pvwatch.config import Config
 from pvwatch.storage.base import ItemQuery
 from pvwatch.storage.sqlite import SqliteStore
+from tests.demo_support import DemoRun
 
 
-def test_demo_runs_the_real_pipeline_fast_and_flags_items(tmp_path: Path) -> None:
-    t0 = time.monotonic()
-    cfg, counts = run_demo(tmp_path / "demo", TEMPLATE, show_progress=False)
-    elapsed = time.monotonic() - t0
+def test_demo_runs_the_real_pipeline_fast_and_flags_items(demo_run: DemoRun) -> None:
+    cfg, counts, elapsed = demo_run.cfg, demo_run.counts, demo_run.seconds
     n_posts = sum(1 for line in DEMO_POSTS.open(encoding="utf-8") if line.strip())
     assert n_posts >= 300
     assert counts["new"] == n_posts and counts["errors"] == 0
@@ -35,8 +34,8 @@ def test_demo_runs_the_real_pipeline_fast_and_flags_items(tmp_path: Path) -> Non
     store.close()
 
 
-def test_queue_command_lists_masked_items(tmp_path: Path) -> None:
-    cfg, _ = run_demo(tmp_path / "demo", TEMPLATE, show_progress=False)
+def test_queue_command_lists_masked_items(demo_copy: Config, tmp_path: Path) -> None:
+    cfg = demo_copy
     config_file = tmp_path / "c.toml"
     config_file.write_text(f'[storage]\npath = "{cfg.resolve(cfg.storage.path)}"\n', encoding="utf-8")
     runner = CliRunner()

@@ -175,6 +175,7 @@ def test_classify_file_gives_one_line_per_input_line_in_order(tmp_path: Path) ->
     assert "error" not in out[3] and out[3]["products"] == ["Levothyrox"] and "error" in out[4]
 
 
+@pytest.mark.slow
 def test_classify_a_binary_text_argument(tmp_path: Path) -> None:
     import subprocess
     import sys
