@@ -38,8 +38,11 @@ from collectors.meta import MetaCollector  # noqa: E402
 from collectors.reddit import RedditCollector  # noqa: E402
 from collectors.x import XCollector  # noqa: E402
 from collectors.youtube import YouTubeCollector  # noqa: E402
+from pvwatch.app.config import install_feature_checks  # noqa: E402
 from pvwatch.config import parse_config  # noqa: E402
 from tests.collectors_fake import FakeApi  # noqa: E402
+
+install_feature_checks()  # source options are checked (and kept for the collectors) as the pvwatch command does
 
 TEXT = "Depuis que je prends le Zentravir j'ai des vertiges le matin, quelqu'un d'autre ? #{i}"
 T0 = 1_717_000_000
