@@ -14,11 +14,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from pvwatch.app.config import install_feature_checks  # noqa: E402
 from pvwatch.cli.options import TEMPLATE  # noqa: E402
 from tests.cases_measure import measure  # noqa: E402
 
 
 def main() -> None:
+    install_feature_checks()  # the demo's sources are checked (and kept for the collectors) as the pvwatch command does
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         m = measure(Path(tmp), TEMPLATE)
