@@ -10,22 +10,31 @@ from __future__ import annotations
 import importlib
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import ModuleType
 
 _UNUSED = ("torch", "transformers")
-_lock = threading.Lock()
+_lock = threading.RLock()
 
 
-def import_without_torch(name: str) -> ModuleType:
-    if name in sys.modules:
-        return sys.modules[name]
+@contextmanager
+def torch_hidden() -> Iterator[None]:
+    """While inside, `import torch` / `import transformers` raise ImportError (unless already imported)."""
     with _lock:
         blocked = [m for m in _UNUSED if m not in sys.modules]
         for m in blocked:
             sys.modules[m] = None  # type: ignore[assignment]  # "import m" raises ImportError (importlib docs)
         try:
-            return importlib.import_module(name)
+            yield
         finally:
             for m in blocked:
                 if sys.modules.get(m, 0) is None:
                     del sys.modules[m]
+
+
+def import_without_torch(name: str) -> ModuleType:
+    if name in sys.modules:
+        return sys.modules[name]
+    with torch_hidden():
+        return importlib.import_module(name)

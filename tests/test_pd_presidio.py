@@ -39,3 +39,45 @@ def test_no_pvwatch_recognizer_shares_a_class_name_with_presidio() -> None:
     clashes = {n for n, mods in by_name.items() if len(mods) > 1 and "classifiers" in mods}
     assert clashes == set()
     assert all(c.__name__.startswith("Pv") for c in pv_registry.RECOGNIZERS)
+
+
+def test_the_detector_loads_only_presidios_base_classes_and_the_rest_completes_on_use() -> None:
+    """A fresh process: the detector needs 5 of Presidio's modules (presidio_base.py); the first use of any other
+    name runs Presidio's own __init__ in the same package, so the classes are the same objects as before."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = (
+        "import json, sys\n"
+        "from classifiers.personal_data import PersonalDataDetector\n"
+        "det = PersonalDataDetector(ner=False)\n"
+        "found = [f.type for f in det.detect('écrivez à jean@example.fr', 'fr')]\n"
+        "base = sorted(m for m in sys.modules if m.startswith('presidio'))\n"
+        "from classifiers.heavy import import_without_torch\n"
+        "import_without_torch('spacy').blank('fr')  # loads spaCy's entry points: one is a Presidio submodule\n"
+        "from presidio_analyzer import AnalyzerEngine, LocalRecognizer, RecognizerResult\n"
+        "import presidio_analyzer.nlp_engine as nlp_engine\n"
+        "from presidio_analyzer.nlp_engine import NlpEngine\n"
+        "from presidio_analyzer.analyzer_engine import AnalyzerEngine as Again\n"
+        "once = AnalyzerEngine is Again and nlp_engine.NlpEngine is NlpEngine\n"
+        "once = once and nlp_engine.__spec__.loader.__class__.__name__ == 'SourceFileLoader'\n"
+        "from classifiers.personal_data.recognizers._base import PvRegexRecognizer\n"
+        "from classifiers.personal_data.recognizers._base import RecognizerResult as Ours\n"
+        "from classifiers.personal_data.registry import presidio_registry\n"
+        "reg = presidio_registry(('fr',))\n"
+        "print(json.dumps({'found': found, 'base': base, 'sub': issubclass(PvRegexRecognizer, LocalRecognizer),\n"
+        "  'same': Ours is RecognizerResult, 'once': once, 'n': len(reg.recognizers),\n"
+        "  'torch': 'torch' in sys.modules}))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    run = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    rec = json.loads(run.stdout)
+    assert rec["found"] == ["EMAIL"]
+    assert rec["base"] == ["presidio_analyzer", "presidio_analyzer.analysis_explanation",
+                           "presidio_analyzer.entity_recognizer", "presidio_analyzer.local_recognizer",
+                           "presidio_analyzer.recognizer_result", "presidio_analyzer.score_thresholds"]
+    assert rec["sub"] and rec["same"] and rec["once"] and rec["n"] == len(pv_registry.RECOGNIZERS) and not rec["torch"]

@@ -24,9 +24,6 @@ __all__ = ["PersonalDataDetector"]
 
 def __getattr__(name: str) -> Any:
     if name == "PersonalDataDetector":
-        from classifiers.heavy import import_without_torch
-
-        import_without_torch("presidio_analyzer")  # before the detector's own imports of it
         from classifiers.personal_data.detector import PersonalDataDetector
 
         return PersonalDataDetector

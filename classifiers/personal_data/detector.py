@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from presidio_analyzer import RecognizerResult
-
 from classifiers.ae.lang import detect_lang
 from classifiers.personal_data.ner import Entity, NerTier
+from classifiers.personal_data.presidio_base import RecognizerResult
 from classifiers.personal_data.recognizers._base import PvRegexRecognizer, count_digits, cue_key
 from classifiers.personal_data.recognizers._special import MergedSpecialCategories, PvSpecialCategoryRecognizer
 from classifiers.personal_data.registry import CATEGORY_OF, SPECIAL_CATEGORIES, build

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import RecognizerRegistry
+from typing import TYPE_CHECKING
 
 from classifiers.personal_data.recognizers._base import PvRegexRecognizer
 from classifiers.personal_data.recognizers.address import PvAddressRecognizer
@@ -32,6 +32,9 @@ from classifiers.personal_data.recognizers.sexual_orientation import PvSexualOri
 from classifiers.personal_data.recognizers.trade_union import PvTradeUnionRecognizer
 from classifiers.personal_data.recognizers.url import PvUrlRecognizer
 from classifiers.personal_data.recognizers.us_ssn import PvUsSsnRecognizer
+
+if TYPE_CHECKING:
+    from presidio_analyzer import RecognizerRegistry
 
 RECOGNIZERS: tuple[type[PvRegexRecognizer], ...] = (
     PvEmailRecognizer, PvFrPhoneRecognizer, PvIntlPhoneRecognizer, PvFrNirRecognizer, PvIbanRecognizer,
@@ -67,6 +70,8 @@ def build(language: str = "fr") -> list[PvRegexRecognizer]:
 
 def presidio_registry(languages: tuple[str, ...] = ("fr", "en")) -> RecognizerRegistry:
     """Our recognizers in a Presidio registry, for use with `AnalyzerEngine` if an integrator wants it."""
+    from presidio_analyzer import RecognizerRegistry  # the whole of Presidio (presidio_base.py)
+
     registry = RecognizerRegistry(supported_languages=list(languages))
     for lang in languages:
         for rec in build(lang):

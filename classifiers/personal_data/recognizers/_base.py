@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from presidio_analyzer import LocalRecognizer, RecognizerResult
+from classifiers.personal_data.presidio_base import LocalRecognizer, RecognizerResult
 
 CONTEXT_CHARS = 48  # how far before a match we look for context words
 _DIGITS = "0123456789"

@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from presidio_analyzer import RecognizerResult
-
+from classifiers.personal_data.presidio_base import RecognizerResult
 from classifiers.personal_data.recognizers._base import PvRegexRecognizer, factor_alternatives
 
 # Who the sentence is about; kept cheap (one regex) because it runs on every special-category hit.

@@ -14,8 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from presidio_analyzer import RecognizerResult
-
+from classifiers.personal_data.presidio_base import RecognizerResult
 from classifiers.personal_data.recognizers._base import PvRegexRecognizer
 
 _FR_TYPES = (r"rue|avenue|av\.?|boulevard|bd|bld|chemin|ch\.|allée|allee|impasse|place|pl\.|quai|cours|passage"

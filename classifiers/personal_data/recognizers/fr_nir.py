@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from presidio_analyzer import RecognizerResult
-
+from classifiers.personal_data.presidio_base import RecognizerResult
 from classifiers.personal_data.recognizers._base import CONTEXT_CHARS, PvRegexRecognizer, cue_key
 
 _D = r"\d ?"

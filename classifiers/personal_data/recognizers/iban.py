@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from presidio_analyzer import RecognizerResult
-
+from classifiers.personal_data.presidio_base import RecognizerResult
 from classifiers.personal_data.recognizers._base import PvRegexRecognizer
 
 # ISO 13616 registry lengths (SWIFT IBAN registry); other countries: 15..34.

@@ -17,9 +17,8 @@ import functools
 import re
 from collections.abc import Iterable
 
-from presidio_analyzer import RecognizerResult
-
 from classifiers.personal_data import names_lexicon
+from classifiers.personal_data.presidio_base import RecognizerResult
 from classifiers.personal_data.recognizers._base import PvRegexRecognizer, cue_key, factor_alternatives
 
 # Latin-1 plus Latin Extended-A (Ł, Ž, ř, ő...: Polish, Czech, Croatian, Hungarian names); Extended-A mixes
