@@ -37,6 +37,14 @@ def test_language_detection(text: str, lang: str) -> None:
     assert detect_lang(fold_aligned(text)) == lang
 
 
+@pytest.mark.parametrize("text", ["xanax jvais dormir 12h", "Rivotril, vertiges énormes", "lyrica 75 chui ko",
+                                  "nausées après 2 comprimés"])
+def test_short_sms_french_is_french(text: str) -> None:
+    # no French stopword: these went to the English tier (a tie defaulted to "en") and missed its lexicon
+    assert detect_lang(fold_aligned(text), None, "en", text) == "fr"
+    assert detect_lang(fold_aligned("Rivotril, huge dizzy spells"), None, "en", "Rivotril, huge dizzy spells") == "en"
+
+
 def test_given_language_is_trusted() -> None:
     assert detect_lang(fold_aligned("the the the"), "fr-FR") == "fr"
 

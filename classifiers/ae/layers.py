@@ -79,7 +79,7 @@ class Layers:
         for text, given in zip(texts, langs, strict=True):
             text = text[:MAX_CLASSIFY_CHARS]
             folded = fold_aligned(text)
-            lang = detect_lang(folded, given, self.default_lang)
+            lang = detect_lang(folded, given, self.default_lang, text)
             out.append(self.run_one(text, folded, lang))
         return out
 
