@@ -13,9 +13,10 @@ import os
 import re
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
-from classifiers.ae.build_tier import calibrate
+from classifiers.ae.domains import Domain
 from classifiers.ae.lexicon import LEXICON_DIR, load_lexicon
 from classifiers.ae.readers import Example, read_corpus
 from classifiers.ae.text import fold_aligned
@@ -33,9 +34,6 @@ AUTHORED_WEIGHT = 2  # the authored corpus is large already; twice is enough to 
 HELD_OUT_MOD = 10  # authored posts with sha1(id) % 10 == 0 are never trained on: tests/test_default_model.py
 MODEL_DIR = REPO / "classifiers" / "models" / "default"
 HEAD_DIR = MODEL_DIR / "encoder"
-# French posts: our written French posts are cleaner than real tweets, so the French threshold is the one that
-# keeps 95 % of them (out-of-fold), not 80 %. Printed by the build; config.toml's ae_threshold_fr uses it.
-FRENCH_RECALL = {"fr": 0.95}
 
 _SALT_PREFIX = re.compile(r"^(chlorhydrate|bromhydrate|maleate|sulfate|citrate|tartrate|fumarate|succinate|mesilate|"
                           r"besilate|acetate|phosphate|lactate|gluconate|oxalate|nitrate|valerate|dipropionate|"
@@ -132,11 +130,6 @@ def authored_data(held_out: bool = False) -> list[Example]:
     return out
 
 
-def is_own_post(e: Example) -> bool:
-    """Our own posts (authored corpus, written data, demo), as opposed to the review corpora."""
-    return not e.id.startswith(("psytar:", "druglib:"))
-
-
 def own_data() -> list[Example]:
     out: list[Example] = []
     for p in OWN_DATA:
@@ -160,25 +153,46 @@ def _tagged(source: str, examples: list[Example]) -> list[Example]:
     return [Example(e.text, e.label, e.lang, f"{source}:{e.id}") for e in examples]
 
 
+LINEAR_C = 2.0  # chosen by the LODO protocol (scripts/select_ae_model.py, docs/benchmarks.md)
+LINEAR_PARAMS: dict[str, object] = {}  # LinearParams overrides chosen the same way (none: the defaults)
+
+
 def main() -> int:
     if not SHARED.is_dir():
         print(f"error: {SHARED} not found. The default model is built from the corpora in ../shared/data "
               f"(PsyTAR, Druglib, BDPM); set PVWATCH_SHARED_DATA to their folder. The committed model in "
               f"{MODEL_DIR} was left untouched.", file=sys.stderr)
         return 1
+    import numpy as np
+
+    from classifiers.ae.build_tier import calibrate, domain_groups, group_names
+    from classifiers.ae.domains import authored_platforms, domain_of, lodo_scores, per_domain_auc
     from classifiers.ae.layers import Layers
-    from classifiers.ae.training import train_with_oof
+    from classifiers.ae.model import LinearModel, LinearParams
+    from classifiers.ae.training import featurize
 
     build_lexicons(SHARED)
     data = default_training_data()
-    langs = ("fr", "en")
-    model, oof, fold_of = train_with_oof(
-        Layers([]), data, meta={"name": "default", "sources": SOURCES}, lang_recall=FRENCH_RECALL)
-    model.meta["presets"] = calibrate(oof, data, is_own_post, langs).presets  # the linear tier alone
+    platforms = authored_platforms(AUTHORED_DIR)
+    domains = [domain_of(e, platforms) for e in data]
+    texts, feats = featurize(Layers([]), data)
+    labels = [e.label for e in data]
+    params = LinearParams(**LINEAR_PARAMS)  # type: ignore[arg-type]
+
+    def fit_score(tr: np.ndarray, te: np.ndarray) -> np.ndarray:
+        m = LinearModel.fit([texts[i] for i in tr], [feats[i] for i in tr], [labels[i] for i in tr], c=LINEAR_C,
+                            params=params)
+        return np.asarray(m.score([texts[i] for i in te], [feats[i] for i in te]))
+
+    lodo = lodo_scores(domains, fit_score)
+    cal = calibrate(lodo.tolist(), data, domain_groups(data, domains), group_names(data, domains))
+    model = LinearModel.fit(texts, feats, labels, c=LINEAR_C, params=params, meta={
+        "name": "default", "sources": SOURCES, "presets": cal.presets,  # the linear tier alone
+        "lodo_auc": per_domain_auc(lodo, data, domains), "lodo_recall": cal.recall})
     model.save(MODEL_DIR)
-    print(f"wrote {MODEL_DIR}: {len(data)} examples, {sum(e.label for e in data)} positive; presets (linear "
-          f"tier alone): {model.meta['presets']}")
-    build_encoder_head(data, oof, fold_of, langs)
+    print(f"wrote {MODEL_DIR}: {len(data)} examples, {sum(labels)} positive; LODO AUC (linear tier alone) "
+          f"{model.meta['lodo_auc']}; presets {cal.presets}")
+    build_encoder_head(data, lodo.tolist(), domains)
     return 0
 
 
@@ -186,7 +200,7 @@ SOURCES = ["classifiers/data (authored corpus minus its held-out fold, written d
            "psytar train split", "druglib train"]
 
 
-def build_encoder_head(data: list[Example], oof: list[float], fold_of: list[int], langs: tuple[str, ...]) -> None:
+def build_encoder_head(data: list[Example], lodo: Sequence[float], domains: Sequence[Domain]) -> None:
     from classifiers.ae.build_tier import build_head
     from classifiers.ae.embed_cache import CachedEncoder
     from classifiers.ae.encoders import USE_MULTILINGUAL, encoder_for
@@ -194,11 +208,11 @@ def build_encoder_head(data: list[Example], oof: list[float], fold_of: list[int]
     cache = os.environ.get("PVWATCH_EMBED_CACHE")
     encoder = CachedEncoder(encoder_for(USE_MULTILINGUAL), Path(cache) if cache else None)
     x = encoder.encode([e.text for e in data])
-    head, cal = build_head(x, data, oof, fold_of, is_own_post, langs, USE_MULTILINGUAL,
+    head, cal = build_head(x, data, lodo, domains, USE_MULTILINGUAL,
                            {"name": "default-encoder-head", "sources": SOURCES,
                             "held_out": f"authored ids with sha1(id) % {HELD_OUT_MOD} == 0"})
     head.save(HEAD_DIR)
-    print(f"wrote {HEAD_DIR}: presets {cal.presets}; out-of-fold recall {cal.recall}; flagged {cal.flagged}")
+    print(f"wrote {HEAD_DIR}: presets {cal.presets}; LODO recall {cal.recall}; flagged {cal.flagged}")
 
 
 if __name__ == "__main__":

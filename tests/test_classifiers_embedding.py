@@ -123,13 +123,23 @@ def test_config_errors_name_the_key(tmp_path: Path) -> None:
         encoder_for("no-such-backbone")
 
 
-def test_calibration_reaches_each_target_on_its_data() -> None:
+def test_calibration_reaches_each_target_on_the_hardest_domain() -> None:
+    """Two domains per language, one much harder (scores of its positives lower): each preset's threshold is
+    the one that reaches the target recall on both, i.e. the hard one's, never the easy one's."""
     rng = np.random.default_rng(0)
-    exs = [Example(f"p{i}", bool(i % 3 == 0), "fr" if i % 2 else "en", str(i)) for i in range(600)]
-    scores = [float(rng.random() * 0.6 + (0.4 if e.label else 0.0)) for e in exs]
-    cal = calibrate(scores, exs, lambda e: True, ("fr", "en"))
+    exs = [Example(f"p{i}", bool(i % 3 == 0), "fr" if i % 2 else "en", str(i)) for i in range(1200)]
+    hard = [i >= 600 for i in range(len(exs))]
+    scores = [float(rng.random() * 0.6 + (0.0 if not e.label else 0.15 if h else 0.4))
+              for e, h in zip(exs, hard, strict=True)]
+    groups = {lang: [[i for i, e in enumerate(exs) if e.lang == lang and hard[i] == h] for h in (False, True)]
+              for lang in ("fr", "en")}
+    cal = calibrate(scores, exs, groups, {"fr": ["easy", "hard"], "en": ["easy", "hard"]})
     for sens, target in (("standard", 0.8), ("high", 0.9), ("maximum", 0.97)):
-        for lang in ("fr", "en", ANY_LANG):
-            assert cal.recall[sens][lang] >= target
+        for lang in ("fr", "en"):
+            assert cal.recall[sens][f"{lang}/hard"] >= target
+            assert cal.recall[sens][f"{lang}/easy"] > cal.recall[sens][f"{lang}/hard"]
+            easy_only = calibrate(scores, exs, {lang: [groups[lang][0]]})
+            assert cal.presets[sens][lang] < easy_only.presets[sens][lang]
+        assert cal.presets[sens][ANY_LANG] == min(cal.presets[sens]["fr"], cal.presets[sens]["en"])
     assert cal.presets["standard"]["fr"] > cal.presets["high"]["fr"] > cal.presets["maximum"]["fr"]
     assert average_precision([0.9, 0.8, 0.1], [True, False, True]) == pytest.approx((1 + 2 / 3) / 2)

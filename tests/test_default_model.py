@@ -43,14 +43,18 @@ def test_shipped_default_catches_held_out_authored_posts(shipped: AdverseEventCl
     assert rep.precision >= 0.60, rep
 
 
-def test_the_issue_misses_are_caught_at_maximum_sensitivity() -> None:
-    """Issue 12's named misses (the old default scored them 0.28, 0.18, 0.17). At the standard preset the shipped
-    default still misses two of them (docs/benchmarks.md says so); at "maximum" all three are flagged."""
-    from pvwatch.config import parse_config
-
-    clf = AdverseEventClassifier.from_config(parse_config({"classifiers": {"sensitivity": "maximum"}}))
-    posts = ["venlafaxine makes me feel so nauseas", "damn prozac, way too hyper",
-             "the quetiapine is the one with the massive sleepies"]
-    results = clf.analyze_many(posts, ["en"] * len(posts))
-    assert [a.adverse_event.decision for a in results] == [True] * 3, [a.adverse_event.score for a in results]
-    assert all(a.adverse_event.sensitivity is Sensitivity.maximum for a in results)
+def test_the_presets_were_calibrated_on_the_hardest_shippable_domain(shipped: AdverseEventClassifier) -> None:
+    """make model records, per preset, the recall each leave-one-domain-out domain reaches at the shipped
+    threshold (docs/benchmarks.md, protocol): every domain of the language reaches the preset's target, and the
+    presets are ordered (a higher sensitivity never has a higher threshold)."""
+    assert shipped.embedding is not None
+    meta = shipped.embedding.head.meta
+    domains = {"fr": {"fr_short", "fr_forum"}, "en": {"psytar", "druglib", "en_short", "en_forum"}}
+    for sens, target in meta["target_recall"].items():
+        reached = meta["lodo_recall"][sens]
+        for lang, names in domains.items():
+            assert {k.split("/")[1] for k in reached if k.startswith(f"{lang}/")} == names
+            assert all(reached[f"{lang}/{n}"] >= target for n in names), (sens, reached)
+    for lang in ("fr", "en", "*"):
+        p = meta["presets"]
+        assert p["standard"][lang] > p["high"][lang] > p["maximum"][lang]
