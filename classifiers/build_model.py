@@ -163,36 +163,27 @@ def main() -> int:
               f"(PsyTAR, Druglib, BDPM); set PVWATCH_SHARED_DATA to their folder. The committed model in "
               f"{MODEL_DIR} was left untouched.", file=sys.stderr)
         return 1
-    import numpy as np
-
     from classifiers.ae.build_tier import calibrate, domain_groups, group_names
-    from classifiers.ae.domains import authored_platforms, domain_of, lodo_scores, per_domain_auc
+    from classifiers.ae.domains import authored_platforms, collapse, linear_lodo, per_domain_auc
     from classifiers.ae.layers import Layers
     from classifiers.ae.model import LinearModel, LinearParams
     from classifiers.ae.training import featurize
 
     build_lexicons(SHARED)
-    data = default_training_data()
-    platforms = authored_platforms(AUTHORED_DIR)
-    domains = [domain_of(e, platforms) for e in data]
+    data, domains, weights = collapse(default_training_data(), authored_platforms(AUTHORED_DIR))
     texts, feats = featurize(Layers([]), data)
     labels = [e.label for e in data]
     params = LinearParams(**LINEAR_PARAMS)  # type: ignore[arg-type]
 
-    def fit_score(tr: np.ndarray, te: np.ndarray) -> np.ndarray:
-        m = LinearModel.fit([texts[i] for i in tr], [feats[i] for i in tr], [labels[i] for i in tr], c=LINEAR_C,
-                            params=params)
-        return np.asarray(m.score([texts[i] for i in te], [feats[i] for i in te]))
-
-    lodo = lodo_scores(domains, fit_score)
+    lodo = linear_lodo(texts, feats, labels, weights, domains, LINEAR_C, params)
     cal = calibrate(lodo.tolist(), data, domain_groups(data, domains), group_names(data, domains))
-    model = LinearModel.fit(texts, feats, labels, c=LINEAR_C, params=params, meta={
+    model = LinearModel.fit(texts, feats, labels, c=LINEAR_C, params=params, weights=weights, meta={
         "name": "default", "sources": SOURCES, "presets": cal.presets,  # the linear tier alone
         "lodo_auc": per_domain_auc(lodo, data, domains), "lodo_recall": cal.recall})
     model.save(MODEL_DIR)
-    print(f"wrote {MODEL_DIR}: {len(data)} examples, {sum(labels)} positive; LODO AUC (linear tier alone) "
-          f"{model.meta['lodo_auc']}; presets {cal.presets}")
-    build_encoder_head(data, lodo.tolist(), domains)
+    print(f"wrote {MODEL_DIR}: {len(data)} distinct examples ({sum(weights):g} weighted), {sum(labels)} "
+          f"positive; LODO AUC (linear tier alone) {model.meta['lodo_auc']}; presets {cal.presets}")
+    build_encoder_head(data, weights, lodo.tolist(), domains)
     return 0
 
 
@@ -200,7 +191,8 @@ SOURCES = ["classifiers/data (authored corpus minus its held-out fold, written d
            "psytar train split", "druglib train"]
 
 
-def build_encoder_head(data: list[Example], lodo: Sequence[float], domains: Sequence[Domain]) -> None:
+def build_encoder_head(data: list[Example], weights: list[float], lodo: Sequence[float], domains: Sequence[Domain]
+                       ) -> None:
     from classifiers.ae.build_tier import build_head
     from classifiers.ae.embed_cache import CachedEncoder
     from classifiers.ae.encoders import USE_MULTILINGUAL, encoder_for
@@ -208,7 +200,7 @@ def build_encoder_head(data: list[Example], lodo: Sequence[float], domains: Sequ
     cache = os.environ.get("PVWATCH_EMBED_CACHE")
     encoder = CachedEncoder(encoder_for(USE_MULTILINGUAL), Path(cache) if cache else None)
     x = encoder.encode([e.text for e in data])
-    head, cal = build_head(x, data, lodo, domains, USE_MULTILINGUAL,
+    head, cal = build_head(x, data, weights, lodo, domains, USE_MULTILINGUAL,
                            {"name": "default-encoder-head", "sources": SOURCES,
                             "held_out": f"authored ids with sha1(id) % {HELD_OUT_MOD} == 0"})
     head.save(HEAD_DIR)

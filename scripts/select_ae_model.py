@@ -21,10 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from classifiers.ae.domains import Domain, authored_platforms, domain_of, lodo_scores, per_domain_auc  # noqa: E402
+from classifiers.ae.domains import Domain, authored_platforms, collapse, linear_lodo, lodo_scores, per_domain_auc  # noqa: E402
 from classifiers.ae.head import EmbeddingHead  # noqa: E402
 from classifiers.ae.layers import Layers  # noqa: E402
-from classifiers.ae.model import CHAR, WORD, LinearModel, LinearParams  # noqa: E402
+from classifiers.ae.model import CHAR, FUNCTION_WORDS, WORD, LinearParams  # noqa: E402
 from classifiers.ae.readers import Example  # noqa: E402
 from classifiers.ae.training import featurize  # noqa: E402
 from classifiers.build_model import AUTHORED_DIR, default_training_data  # noqa: E402
@@ -32,12 +32,14 @@ from classifiers.build_model import AUTHORED_DIR, default_training_data  # noqa:
 CANDIDATES: dict[str, dict[str, Any]] = {
     "current": {},
     "c0.5": {"c": 0.5},
-    "c0.25": {"c": 0.25},
     "nofeat": {"params": LinearParams(feature_scale=0.0)},
-    "feat1": {"params": LinearParams(feature_scale=1.0)},
-    "char15": {"params": LinearParams(char={**CHAR, "ngram_range": (1, 5), "min_df": 5})},
-    "word1_c0.5": {"c": 0.5, "params": LinearParams(word={**WORD, "ngram_range": (1, 1)})},
+    "stopw": {"params": LinearParams(word={**WORD, "stop_words": FUNCTION_WORDS})},
+    "c4": {"c": 4.0},
+    "stopw_c4": {"c": 4.0, "params": LinearParams(word={**WORD, "stop_words": FUNCTION_WORDS})},
     "unbalanced": {"params": LinearParams(balanced=False)},
+    "feat1.5": {"params": LinearParams(feature_scale=1.5)},
+    "stopw_feat1.5": {"params": LinearParams(word={**WORD, "stop_words": FUNCTION_WORDS}, feature_scale=1.5)},
+    "char15": {"params": LinearParams(char={**CHAR, "ngram_range": (1, 5), "min_df": 5})},
 }
 
 
@@ -70,9 +72,8 @@ def main() -> int:
     ap.add_argument("--heads", nargs="*", type=float, default=[0.3, 1.0, 3.0])
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
-    data = default_training_data()
-    platforms = authored_platforms(AUTHORED_DIR)
-    doms = [domain_of(e, platforms) for e in data]
+    data, doms, weights = collapse(default_training_data(), authored_platforms(AUTHORED_DIR))
+    wts = np.asarray(weights)
     print({d.value: sum(x is d for x in doms) for d in Domain}, flush=True)
     texts, feats = cached_features(data, args.cache / "feats.jsonl")
     labels = np.asarray([e.label for e in data], dtype=bool)
@@ -83,8 +84,10 @@ def main() -> int:
     heads = {}
     for c in args.heads:
         def fit_head(tr: np.ndarray, te: np.ndarray, c: float = c) -> np.ndarray:
-            return EmbeddingHead.fit(x[tr], labels[tr].tolist(), c=c).prob(x[te])
-        heads[c] = lodo_scores(doms, fit_head)
+            return EmbeddingHead.fit(x[tr], labels[tr].tolist(), c=c, weights=wts[tr]).prob(x[te])
+        hp = args.cache / f"head_{c}.npy"
+        heads[c] = np.load(hp) if hp.exists() else lodo_scores(doms, fit_head)
+        np.save(hp, heads[c])
         print(f"head C={c}: {per_domain_auc(heads[c], data, doms)}", flush=True)
 
     for name, spec in CANDIDATES.items():
@@ -92,15 +95,13 @@ def main() -> int:
             continue
         t0 = time.time()
 
-        def fit_lin(tr: np.ndarray, te: np.ndarray, spec: dict[str, Any] = spec) -> np.ndarray:
-            m = LinearModel.fit([texts[i] for i in tr], [feats[i] for i in tr], labels[tr].tolist(),
-                                c=spec.get("c", 2.0), params=spec.get("params"))
-            return np.asarray(m.score([texts[i] for i in te], [feats[i] for i in te]))
-        lin = lodo_scores(doms, fit_lin)
+        lp = args.cache / f"lin_{name}.npy"
+        lin = np.load(lp) if lp.exists() else linear_lodo(texts, feats, labels.tolist(), weights, doms,
+                                                          spec.get("c", 2.0), spec.get("params", LinearParams()))
         np.save(args.cache / f"lin_{name}.npy", lin)
         print(f"[{name}] linear ({time.time() - t0:.0f}s): {per_domain_auc(lin, data, doms)}", flush=True)
         for c, h in heads.items():
-            for w in (0.3, 0.5, 0.7):
+            for w in (0.2, 0.3, 0.5):
                 a = per_domain_auc((1 - w) * lin + w * h, data, doms)
                 print(f"[{name}] head C={c} w={w}: mean {np.mean(list(a.values())):.4f} {a}", flush=True)
     return 0

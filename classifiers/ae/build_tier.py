@@ -23,7 +23,7 @@ from classifiers.ae.readers import Example
 from classifiers.ae.sensitivity import ANY_LANG, TARGET_RECALL
 
 C_GRID = (0.3, 1.0, 3.0)
-WEIGHT_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+WEIGHT_GRID = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 TIE = 0.002  # mean-AUC differences below this are noise: the worst domain decides
 CASCADE_KEEP = 0.99  # share of each domain's LODO adverse events the cascade must still send to the encoder
 
@@ -100,16 +100,17 @@ def choose(aucs: dict[tuple[float, float], dict[str, float]]) -> tuple[float, fl
     return max(near, key=lambda k: (float(np.nanmin(list(aucs[k].values()))), mean[k]))
 
 
-def build_head(x: np.ndarray, examples: Sequence[Example], linear_lodo: Sequence[float], domains: Sequence[Domain],
-               backbone: str, meta: dict[str, Any], log: Callable[[str], None] = print
+def build_head(x: np.ndarray, examples: Sequence[Example], weights: Sequence[float], linear_lodo: Sequence[float],
+               domains: Sequence[Domain], backbone: str, meta: dict[str, Any], log: Callable[[str], None] = print
                ) -> tuple[EmbeddingHead, Calibration]:
     labels = np.asarray([e.label for e in examples], dtype=bool)
+    wts = np.asarray(weights, dtype=np.float64)
     lin = np.asarray(linear_lodo, dtype=np.float64)
     heads: dict[float, np.ndarray] = {}
     aucs: dict[tuple[float, float], dict[str, float]] = {}
     for c in C_GRID:
         def fit_score(tr: np.ndarray, te: np.ndarray, c: float = c) -> np.ndarray:
-            return EmbeddingHead.fit(x[tr], labels[tr].tolist(), c=c).prob(x[te])
+            return EmbeddingHead.fit(x[tr], labels[tr].tolist(), c=c, weights=wts[tr]).prob(x[te])
         heads[c] = lodo_scores(domains, fit_score)
         for w in WEIGHT_GRID:
             aucs[(c, w)] = per_domain_auc((1 - w) * lin + w * heads[c], examples, domains)
@@ -120,7 +121,7 @@ def build_head(x: np.ndarray, examples: Sequence[Example], linear_lodo: Sequence
     cal = calibrate(blended.tolist(), examples, domain_groups(examples, domains), group_names(examples, domains))
     cascade = cascade_cut(lin, labels, domains, w, cal)
     log(f"  chosen C={c:g} weight={w:g}; cascade: encoder for linear score >= {cascade:.4f}")
-    head = EmbeddingHead.fit(x, labels.tolist(), c=c, meta={
+    head = EmbeddingHead.fit(x, labels.tolist(), c=c, weights=wts, meta={
         **meta, "backbone": backbone, "weight": w, "cascade_below": cascade, "presets": cal.presets,
         "lodo_recall": cal.recall, "lodo_flagged": cal.flagged, "lodo_auc": aucs[(c, w)],
         "target_recall": {s.value: r for s, r in TARGET_RECALL.items()}})

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from classifiers.ae.model import LinearParams, design, fit_rows, vectorizer
 from classifiers.ae.readers import Example
 
 
@@ -56,6 +57,19 @@ def domain_of(e: Example, platforms: dict[str, str]) -> Domain:
     return Domain.en_forum if long else Domain.en_short
 
 
+def collapse(examples: Sequence[Example], platforms: dict[str, str]) -> tuple[list[Example], list[Domain],
+                                                                           list[float]]:
+    """The training data with repeated posts folded into one row each and a weight (how many times it was
+    repeated): the same fit on fewer rows. Returns the rows, their domains and weights."""
+    rows: dict[tuple[str, str | None, bool, Domain], int] = {}
+    first: dict[tuple[str, str | None, bool, Domain], Example] = {}
+    for e in examples:
+        k = (e.text, e.lang, e.label, domain_of(e, platforms))
+        rows[k] = rows.get(k, 0) + 1
+        first.setdefault(k, e)
+    return [first[k] for k in rows], [k[3] for k in rows], [float(n) for n in rows.values()]
+
+
 def lodo_scores(domains: Sequence[Domain], fit_score: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
     """Scores of every example by a model trained without its domain. `fit_score(train_idx, test_idx)` fits on
     the first index array and returns scores for the second."""
@@ -66,6 +80,20 @@ def lodo_scores(domains: Sequence[Domain], fit_score: Callable[[np.ndarray, np.n
         if te.size:
             out[te] = fit_score(np.flatnonzero(d != dom.value), te)
     return out
+
+
+def linear_lodo(texts: Sequence[str], feats: Sequence[Sequence[float]], labels: Sequence[bool],
+                weights: Sequence[float], domains: Sequence[Domain], c: float, params: LinearParams) -> np.ndarray:
+    """LODO probabilities of the linear tier. The TF-IDF vocabulary and idf are fitted once on all rows (text
+    only, no label): re-vectorising per domain would cost minutes for the same selection signal."""
+    word, char = vectorizer(params.word), vectorizer(params.char)
+    x = design(word.fit_transform(texts), char.fit_transform(texts), feats, params.feature_scale)
+    y, w = np.asarray(labels, dtype=bool), np.asarray(weights, dtype=np.float64)
+
+    def fit_score(tr: np.ndarray, te: np.ndarray) -> np.ndarray:
+        coef, b = fit_rows(x[tr], y[tr].tolist(), c, params, w[tr].tolist())
+        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x[te] @ coef + b, -30.0, 30.0))))
+    return lodo_scores(domains, fit_score)
 
 
 def distinct_index(examples: Sequence[Example], domains: Sequence[Domain], dom: Domain) -> list[int]:

@@ -44,15 +44,15 @@ class EmbeddingHead:
         return float(self.meta.get("cascade_below", 0.0))
 
     @classmethod
-    def fit(cls, x: np.ndarray, labels: Sequence[bool], c: float = 1.0, meta: dict[str, Any] | None = None
-            ) -> EmbeddingHead:
+    def fit(cls, x: np.ndarray, labels: Sequence[bool], c: float = 1.0, meta: dict[str, Any] | None = None,
+            weights: Sequence[float] | np.ndarray | None = None) -> EmbeddingHead:
         from sklearn.linear_model import LogisticRegression
 
         y = np.asarray(labels, dtype=int)
         if len(set(y.tolist())) < 2:
             raise HeadError("training a head needs both adverse-event and other examples; add the missing class")
         clf = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, solver="liblinear", random_state=0)
-        clf.fit(np.asarray(x, dtype=np.float64), y)
+        clf.fit(np.asarray(x, dtype=np.float64), y, sample_weight=None if weights is None else np.asarray(weights))
         return cls(clf.coef_[0], float(clf.intercept_[0]), {"C": c, "dim": int(x.shape[1]), **(meta or {})})
 
     def prob(self, x: np.ndarray) -> np.ndarray:
