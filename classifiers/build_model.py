@@ -13,10 +13,9 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from classifiers.ae.domains import Domain
 from classifiers.ae.lexicon import LEXICON_DIR, load_lexicon
 from classifiers.ae.readers import Example, read_corpus
 from classifiers.ae.text import fold_aligned
@@ -153,8 +152,12 @@ def _tagged(source: str, examples: list[Example]) -> list[Example]:
     return [Example(e.text, e.label, e.lang, f"{source}:{e.id}") for e in examples]
 
 
-LINEAR_C = 2.0  # chosen by the LODO protocol (scripts/select_ae_model.py, docs/benchmarks.md)
-LINEAR_PARAMS: dict[str, object] = {"feature_scale": 0.0}  # chosen the same way: see docs/benchmarks.md
+# Linear-tier candidates `make model` chooses between by the LODO protocol, jointly with the head's C and the blend
+# weight (docs/benchmarks.md: these two tied on mean LODO AUC in the research round, others lost).
+LINEAR_CANDIDATES: dict[str, dict[str, Any]] = {
+    "layer features x3": {"c": 2.0, "feature_scale": 3.0},
+    "no layer features": {"c": 2.0, "feature_scale": 0.0},
+}
 
 
 def main() -> int:
@@ -163,8 +166,10 @@ def main() -> int:
               f"(PsyTAR, Druglib, BDPM); set PVWATCH_SHARED_DATA to their folder. The committed model in "
               f"{MODEL_DIR} was left untouched.", file=sys.stderr)
         return 1
-    from classifiers.ae.build_tier import calibrate, domain_groups, group_names
+    from classifiers.ae.build_tier import build_head, calibrate, domain_groups, group_names
     from classifiers.ae.domains import authored_platforms, collapse, linear_lodo, per_domain_auc
+    from classifiers.ae.embed_cache import CachedEncoder
+    from classifiers.ae.encoders import USE_MULTILINGUAL, encoder_for
     from classifiers.ae.layers import Layers
     from classifiers.ae.model import LinearModel, LinearParams
     from classifiers.ae.training import featurize
@@ -173,38 +178,33 @@ def main() -> int:
     data, domains, weights = collapse(default_training_data(), authored_platforms(AUTHORED_DIR))
     texts, feats = featurize(Layers([]), data)
     labels = [e.label for e in data]
-    params = LinearParams(**LINEAR_PARAMS)  # type: ignore[arg-type]
+    params = {n: LinearParams(feature_scale=float(v["feature_scale"])) for n, v in LINEAR_CANDIDATES.items()}
+    lodo = {n: linear_lodo(texts, feats, labels, weights, domains, float(LINEAR_CANDIDATES[n]["c"]), p)
+            for n, p in params.items()}
+    for n, sc in lodo.items():
+        print(f"linear {n}: LODO AUC {per_domain_auc(sc, data, domains)}", flush=True)
 
-    lodo = linear_lodo(texts, feats, labels, weights, domains, LINEAR_C, params)
-    cal = calibrate(lodo.tolist(), data, domain_groups(data, domains), group_names(data, domains))
-    model = LinearModel.fit(texts, feats, labels, c=LINEAR_C, params=params, weights=weights, meta={
-        "name": "default", "sources": SOURCES, "presets": cal.presets,  # the linear tier alone
-        "lodo_auc": per_domain_auc(lodo, data, domains), "lodo_recall": cal.recall})
+    cache = os.environ.get("PVWATCH_EMBED_CACHE")
+    encoder = CachedEncoder(encoder_for(USE_MULTILINGUAL), Path(cache) if cache else None)
+    x = encoder.encode([e.text for e in data])
+    head, head_cal, chosen = build_head(x, data, weights, lodo, domains, USE_MULTILINGUAL,
+                                        {"name": "default-encoder-head", "sources": SOURCES,
+                                         "held_out": f"authored ids with sha1(id) % {HELD_OUT_MOD} == 0"})
+    cal = calibrate(lodo[chosen].tolist(), data, domain_groups(data, domains), group_names(data, domains))
+    c = float(LINEAR_CANDIDATES[chosen]["c"])
+    model = LinearModel.fit(texts, feats, labels, c=c, params=params[chosen], weights=weights, meta={
+        "name": "default", "sources": SOURCES, "candidate": chosen, "presets": cal.presets,  # linear tier alone
+        "lodo_auc": per_domain_auc(lodo[chosen], data, domains), "lodo_recall": cal.recall})
     model.save(MODEL_DIR)
+    head.save(HEAD_DIR)
     print(f"wrote {MODEL_DIR}: {len(data)} distinct examples ({sum(weights):g} weighted), {sum(labels)} "
-          f"positive; LODO AUC (linear tier alone) {model.meta['lodo_auc']}; presets {cal.presets}")
-    build_encoder_head(data, weights, lodo.tolist(), domains)
+          f"positive; linear tier {chosen!r}, presets of the linear tier alone {cal.presets}")
+    print(f"wrote {HEAD_DIR}: presets {head_cal.presets}; LODO recall {head_cal.recall}; flagged {head_cal.flagged}")
     return 0
 
 
 SOURCES = ["classifiers/data (authored corpus minus its held-out fold, written data)", "pvwatch/demo/posts.jsonl",
            "psytar train split", "druglib train"]
-
-
-def build_encoder_head(data: list[Example], weights: list[float], lodo: Sequence[float], domains: Sequence[Domain]
-                       ) -> None:
-    from classifiers.ae.build_tier import build_head
-    from classifiers.ae.embed_cache import CachedEncoder
-    from classifiers.ae.encoders import USE_MULTILINGUAL, encoder_for
-
-    cache = os.environ.get("PVWATCH_EMBED_CACHE")
-    encoder = CachedEncoder(encoder_for(USE_MULTILINGUAL), Path(cache) if cache else None)
-    x = encoder.encode([e.text for e in data])
-    head, cal = build_head(x, data, weights, lodo, domains, USE_MULTILINGUAL,
-                           {"name": "default-encoder-head", "sources": SOURCES,
-                            "held_out": f"authored ids with sha1(id) % {HELD_OUT_MOD} == 0"})
-    head.save(HEAD_DIR)
-    print(f"wrote {HEAD_DIR}: presets {cal.presets}; LODO recall {cal.recall}; flagged {cal.flagged}")
 
 
 if __name__ == "__main__":

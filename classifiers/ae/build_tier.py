@@ -92,7 +92,10 @@ def group_names(examples: Sequence[Example], domains: Sequence[Domain]) -> dict[
             for lang, doms in DOMAINS_BY_LANG.items()}
 
 
-def choose(aucs: dict[tuple[float, float], dict[str, float]]) -> tuple[float, float]:
+Key = tuple[str, float, float]  # (linear-tier candidate, head C, blend weight)
+
+
+def choose(aucs: dict[Key, dict[str, float]]) -> Key:
     """The protocol: highest mean AUC over the domains; within TIE of it, the best worst domain."""
     mean = {k: float(np.nanmean(list(v.values()))) for k, v in aucs.items()}
     top = max(mean.values())
@@ -100,32 +103,36 @@ def choose(aucs: dict[tuple[float, float], dict[str, float]]) -> tuple[float, fl
     return max(near, key=lambda k: (float(np.nanmin(list(aucs[k].values()))), mean[k]))
 
 
-def build_head(x: np.ndarray, examples: Sequence[Example], weights: Sequence[float], linear_lodo: Sequence[float],
-               domains: Sequence[Domain], backbone: str, meta: dict[str, Any], log: Callable[[str], None] = print
-               ) -> tuple[EmbeddingHead, Calibration]:
+def build_head(x: np.ndarray, examples: Sequence[Example], weights: Sequence[float],
+               linear_lodo: dict[str, np.ndarray], domains: Sequence[Domain], backbone: str, meta: dict[str, Any],
+               log: Callable[[str], None] = print) -> tuple[EmbeddingHead, Calibration, str]:
+    """Chooses, jointly, the linear-tier candidate (by its LODO scores), the head's C and the blend weight;
+    returns the head (fitted on everything), its calibration and the chosen linear candidate's name."""
     labels = np.asarray([e.label for e in examples], dtype=bool)
     wts = np.asarray(weights, dtype=np.float64)
-    lin = np.asarray(linear_lodo, dtype=np.float64)
     heads: dict[float, np.ndarray] = {}
-    aucs: dict[tuple[float, float], dict[str, float]] = {}
+    aucs: dict[Key, dict[str, float]] = {}
     for c in C_GRID:
         def fit_score(tr: np.ndarray, te: np.ndarray, c: float = c) -> np.ndarray:
             return EmbeddingHead.fit(x[tr], labels[tr].tolist(), c=c, weights=wts[tr]).prob(x[te])
         heads[c] = lodo_scores(domains, fit_score)
-        for w in WEIGHT_GRID:
-            aucs[(c, w)] = per_domain_auc((1 - w) * lin + w * heads[c], examples, domains)
-            log(f"  head C={c:g} weight={w:g}: LODO AUC mean {np.nanmean(list(aucs[(c, w)].values())):.4f} "
-                f"{aucs[(c, w)]}")
-    c, w = choose(aucs)
+        for name, lin in linear_lodo.items():
+            for w in WEIGHT_GRID:
+                k = (name, c, w)
+                aucs[k] = per_domain_auc((1 - w) * lin + w * heads[c], examples, domains)
+                log(f"  linear {name}, head C={c:g}, weight={w:g}: LODO AUC mean "
+                    f"{np.nanmean(list(aucs[k].values())):.4f} {aucs[k]}")
+    name, c, w = choose(aucs)
+    lin = linear_lodo[name]
     blended = (1 - w) * lin + w * heads[c]
     cal = calibrate(blended.tolist(), examples, domain_groups(examples, domains), group_names(examples, domains))
     cascade = cascade_cut(lin, labels, domains, w, cal)
-    log(f"  chosen C={c:g} weight={w:g}; cascade: encoder for linear score >= {cascade:.4f}")
+    log(f"  chosen linear {name}, head C={c:g}, weight={w:g}; cascade: encoder for linear score >= {cascade:.4f}")
     head = EmbeddingHead.fit(x, labels.tolist(), c=c, weights=wts, meta={
         **meta, "backbone": backbone, "weight": w, "cascade_below": cascade, "presets": cal.presets,
-        "lodo_recall": cal.recall, "lodo_flagged": cal.flagged, "lodo_auc": aucs[(c, w)],
-        "target_recall": {s.value: r for s, r in TARGET_RECALL.items()}})
-    return head, cal
+        "linear_candidate": name, "lodo_recall": cal.recall, "lodo_flagged": cal.flagged,
+        "lodo_auc": aucs[(name, c, w)], "target_recall": {s.value: r for s, r in TARGET_RECALL.items()}})
+    return head, cal, name
 
 
 def cascade_cut(lin: np.ndarray, labels: np.ndarray, domains: Sequence[Domain], w: float, cal: Calibration) -> float:

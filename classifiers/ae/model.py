@@ -32,7 +32,7 @@ FUNCTION_WORDS = sorted({
     "ca", "a", "au", "aux", "en", "dans", "sur", "pour", "par", "avec", "que", "qu", "qui", "il", "elle", "ils",
     "elles", "on", "nous", "vous", "ton", "ta", "tes", "son", "sa", "ses", "notre", "votre", "leur", "leurs",
     "mais", "ou", "donc", "car", "comme", "tres", "aussi", "y", "se", "s", "sont", "ete", "etait", "fait",
-    "the", "an", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by", "from", "is", "are",
+    "the", "an", "and", "or", "but", "of", "to", "in", "at", "for", "with", "by", "from", "is", "are",
     "was", "were", "be", "been", "it", "its", "this", "that", "these", "those", "as", "so", "than", "then",
     "there", "their", "they", "he", "she", "his", "her", "we", "our", "you", "your", "just", "also", "which"})
 FEATURE_SCALE = 3.0  # layer features weigh like a few strong n-grams before regularisation (0: out of the score)
