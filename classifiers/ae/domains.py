@@ -26,12 +26,15 @@ class Domain(StrEnum):
     fr_forum = "fr_forum"
     en_short = "en_short"
     en_forum = "en_forum"
+    fr_literature = "fr_literature"
+    en_literature = "en_literature"
 
 
 LONG_PLATFORMS = frozenset({"forum", "reddit", "review"})
+LITERATURE = "literature"  # case-report and pharmacovigilance-narrative sentences
 DOMAINS_BY_LANG: dict[str, tuple[Domain, ...]] = {
-    "en": (Domain.psytar, Domain.druglib, Domain.en_short, Domain.en_forum),
-    "fr": (Domain.fr_short, Domain.fr_forum),
+    "en": (Domain.psytar, Domain.druglib, Domain.en_short, Domain.en_forum, Domain.en_literature),
+    "fr": (Domain.fr_short, Domain.fr_forum, Domain.fr_literature),
 }
 
 
@@ -51,10 +54,13 @@ def domain_of(e: Example, platforms: dict[str, str]) -> Domain:
         return Domain.psytar
     if e.id.startswith("druglib:"):
         return Domain.druglib
-    long = platforms.get(e.id, "") in LONG_PLATFORMS  # written data and demo posts have no platform: short
-    if (e.lang or "en") == "fr":
-        return Domain.fr_forum if long else Domain.fr_short
-    return Domain.en_forum if long else Domain.en_short
+    platform = platforms.get(e.id, "")  # written data and demo posts have no platform: short posts
+    fr = (e.lang or "en") == "fr"
+    if platform == LITERATURE:
+        return Domain.fr_literature if fr else Domain.en_literature
+    if platform in LONG_PLATFORMS:
+        return Domain.fr_forum if fr else Domain.en_forum
+    return Domain.fr_short if fr else Domain.en_short
 
 
 def collapse(examples: Sequence[Example], platforms: dict[str, str]) -> tuple[list[Example], list[Domain],
