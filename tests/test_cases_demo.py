@@ -14,7 +14,11 @@ from tests.cases_measure import measure
 def test_demo_targets(tmp_path: Path, demo_copy: Config) -> None:
     m = measure(tmp_path, TEMPLATE, demo=demo_copy)  # every AE item escalated: on a private copy of the demo store
     assert m.cases >= 100 and m.redacted >= 50  # most demo AEs carry personal data: redaction is exercised
-    assert m.exported == m.cases - len(m.not_yet_valid) and len(m.not_yet_valid) <= 5
+    # Every AE item is escalated here, before any review. The standard preset is calibrated for recall on the
+    # hardest shippable domain (docs/benchmarks.md), so some flagged posts state no reaction or no product: those
+    # cases are refused export, each listed with what to add (14 of 118 on the demo when this bound was set; it
+    # was <= 5 of ~100 with the earlier, less sensitive calibration).
+    assert m.exported == m.cases - len(m.not_yet_valid) and len(m.not_yet_valid) <= 0.15 * m.cases
     assert m.schema_valid == m.exported  # 100 % against the official schema
     assert m.round_trip_ok == m.exported, m.mismatches
     assert m.mask_tokens == 0
