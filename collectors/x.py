@@ -170,19 +170,25 @@ class XCollector(Collector):
               errors: list[str], seen: SeenSet) -> None:
         users, referenced = users_of(payload), tweets_of(payload)
         for tw in tweets:
-            try:
-                post = tweet_to_post(tw, users, _product(tag), self.name, self.source.company_owned, referenced)
-            except NotAPost as gap:
-                self._cov.gap(gap.reason)
-                continue
-            except (ValueError, TypeError, AttributeError) as exc:
-                errors.append(f"tweet skipped: {exc}")
-                continue
-            if post.id not in seen:
-                seen.add(post.id)
-                posts.append(post)
-                if self.options.recheck_edits:
-                    watch(self._editable, tw, tag)
+            if self._add(tw, users, tag, referenced, posts, errors, seen) and self.options.recheck_edits:
+                watch(self._editable, tw, tag)
+
+    def _add(self, tw: dict[str, Any], users: dict[str, str], tag: str | None, referenced: dict[str, Any],
+             posts: list[Post], errors: list[str], seen: SeenSet) -> bool:
+        """One tweet as a Post, once: a gap (withheld, ...) is counted, a malformed tweet reported; True if added."""
+        try:
+            post = tweet_to_post(tw, users, _product(tag), self.name, self.source.company_owned, referenced)
+        except NotAPost as gap:
+            self._cov.gap(gap.reason)
+            return False
+        except (ValueError, TypeError, AttributeError) as exc:
+            errors.append(f"tweet skipped: {exc}")
+            return False
+        if post.id in seen:
+            return False
+        seen.add(post.id)
+        posts.append(post)
+        return True
 
     def _recheck_edits(self, posts: list[Post], errors: list[str], seen: SeenSet, gone: list[Gone]) -> None:
         """Tweets whose edit window closed: their final edit history, and the versions we do not have."""
@@ -204,18 +210,7 @@ class XCollector(Collector):
             isinstance(e, dict) and str(e.get("resource_id")) in gone_ids)]}))
         users, referenced = users_of(page), tweets_of(page)
         for asked, version in later_versions(page, ids):
-            tag = pending_rule(self._editable, asked)
-            try:
-                post = tweet_to_post(version, users, _product(tag), self.name, self.source.company_owned, referenced)
-            except NotAPost as gap:
-                self._cov.gap(gap.reason)
-                continue
-            except (ValueError, TypeError, AttributeError) as exc:
-                errors.append(f"tweet skipped: {exc}")
-                continue
-            if post.id not in seen:
-                seen.add(post.id)
-                posts.append(post)
+            self._add(version, users, pending_rule(self._editable, asked), referenced, posts, errors, seen)
         mark_checked(self._editable, ids)
 
     # -- stream ---------------------------------------------------------------------------------
