@@ -7,9 +7,27 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+import pytest
+
+from classifiers.ae import lexicon_cache
+from classifiers.ae.matching import TermMatcher
+from classifiers.ae.products import product_entries
+from classifiers.ae.reactions import reaction_entries
+from classifiers.ae.text import fold_aligned, tokenizer
+from pvwatch.config import parse_config
+from tests.test_cli_speed import _texts
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PVWATCH_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
 
 
 def _fresh(code: str) -> object:
@@ -45,3 +63,89 @@ def test_spacy_imported_first_the_usual_way_is_left_alone() -> None:
         "import_without_torch('spacy.matcher')\n"
         "print(json.dumps([spacy.info.__module__, 'spacy.cli' in sys.modules]))\n")
     assert got == ["spacy.cli.info", True]
+
+
+def _phrase_matcher_find(lang: str, entries: list[tuple[str, str, str]]) -> Any:
+    """TermMatcher.find as it was: a spaCy PhraseMatcher built from the entries at every start."""
+    from spacy.matcher import PhraseMatcher
+    from spacy.util import filter_spans
+
+    nlp = tokenizer(lang)
+    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+    info: dict[int, tuple[str, str]] = {}
+    kept = [(folded, canonical, label) for term, canonical, label in entries
+            if len(folded := fold_aligned(term.lstrip("#")).strip()) >= 2]
+    by_key: dict[tuple[str, str], list[Any]] = {}
+    for folded, canonical, label in kept:
+        by_key.setdefault((canonical, label), []).append(nlp.make_doc(folded))
+    for i, ((canonical, label), docs) in enumerate(sorted(by_key.items())):
+        matcher.add(f"{label}:{i}", docs)
+        info[nlp.vocab.strings[f"{label}:{i}"]] = (label, canonical)
+
+    def find(doc: Any) -> list[tuple[int, int, str, str, int, int]]:
+        spans = []
+        for match_id, start, end in matcher(doc):
+            label, canonical = info[match_id]
+            span = doc[start:end]
+            span.label_, span.kb_id_ = label, canonical
+            spans.append(span)
+        spans.sort(key=lambda sp: sp.label_ == "reaction" and fold_aligned(sp.kb_id_) == sp.text)
+        return [(s.start_char, s.end_char, s.label_, s.kb_id_, s.start, s.end) for s in filter_spans(spans)]
+
+    return nlp, find, len(by_key)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_token_trie_finds_what_the_phrase_matcher_found(lang: str, cache: Path) -> None:
+    products = parse_config({}).products
+    entries = [*product_entries(products, lang), *reaction_entries(lang)]
+    # ties made on purpose: one term under several entries, where the order alone picks the one kept
+    entries += [("Zorbex", f"Zorbex {c}", label) for c in "CAB" for label in ("drug", "product", "reaction")]
+    entries += [(t, f"ties {i}", "reaction") for i, t in enumerate(["palpitations", "nausées", "nausea", "tête"])]
+    nlp, reference, n_keys = _phrase_matcher_find(lang, entries)
+    cold = TermMatcher(lang, entries)  # tokenises, builds the PhraseMatcher once for the order, writes the cache
+    assert len(list(cache.glob(f"lexicon-{lang}-*.msgpack"))) == 1
+    warm = TermMatcher(lang, entries)  # from the cache alone
+    assert len(cold) == len(warm) == n_keys > 500
+    # entries sharing a token sequence, whose order decides which one a tie keeps
+    assert sum(1 for node in _terminals(warm.trie) if len(node) > 1) >= 5
+    texts = [*_texts(), "Zorbex m'a donné des palpitations", "zorbex, nausea, tête"]
+    texts += [" ".join(texts[i:i + 40]) for i in range(0, len(texts), 40)]  # terms side by side, overlapping
+    found = 0
+    for text in texts:
+        doc = nlp.make_doc(fold_aligned(text))
+        want = reference(doc)
+        assert cold.find(doc) == want == warm.find(doc), text
+        found += len(want)
+    assert found > 1000
+
+
+def _terminals(node: dict[str, Any]) -> Iterator[list[Any]]:
+    for key, child in node.items():
+        if key == "":
+            yield child
+        else:
+            yield from _terminals(child)
+
+
+def test_a_new_term_set_deletes_stale_lexicon_files_and_only_ours(cache: Path) -> None:
+    cache.mkdir(parents=True)
+    old = [cache / f"lexicon-fr-{i:020x}.msgpack" for i in range(6)]
+    for age, path in enumerate(old):
+        path.write_bytes(b"old")
+        os.utime(path, (1_000_000 - age, 1_000_000 - age))  # old[0] the most recently used
+    others = [cache / "lexicon-en-00000000000000000000.msgpack", cache / "lexicon-fr-notours.msgpack",
+              cache / "notes.txt", cache / "lexicon-fr-00000000000000000009.msgpack.tmp"]
+    for path in others:
+        path.write_bytes(b"keep")
+    TermMatcher("fr", [("Doliprane", "Doliprane", "drug"), ("maux de tête", "maux de tête", "reaction")])
+    new = [p for p in cache.glob("lexicon-fr-*.msgpack") if p not in old and p not in others]
+    assert len(new) == 1
+    assert [p.exists() for p in old] == [True] * (lexicon_cache.KEEP - 1) + [False] * (7 - lexicon_cache.KEEP)
+    assert all(p.read_bytes() == b"keep" for p in others)
+    # reading a file marks it used: it outlives files written after it
+    os.utime(new[0], (1, 1))
+    TermMatcher("fr", [("Doliprane", "Doliprane", "drug"), ("maux de tête", "maux de tête", "reaction")])
+    assert new[0].stat().st_mtime > 1_000_000
+    removed = lexicon_cache.delete_stale("fr", keep=cache / "lexicon-fr-ffffffffffffffffffff.msgpack")
+    assert new[0].exists() and len(removed) == 1

@@ -1,32 +1,21 @@
-"""A spaCy PhraseMatcher over folded text, shared by the product and reaction layers."""
+"""Lexicon matching over folded text, shared by the product and reaction layers.
+
+The matches are those of a spaCy `PhraseMatcher` on ORTH (every token sequence equal to a term's, each
+entry sharing a sequence in the matcher's own order; classifiers/ae/lexicon_cache.py), found by walking a
+trie of the terms' tokens: built from the cached tokenisation in a few milliseconds, where building the
+PhraseMatcher at every start costs ~0.3 s (tests/test_cli_startup.py compares the two on every lexicon)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from typing import Any
 
+from classifiers.ae import lexicon_cache
 from classifiers.ae.text import fold_aligned, tokenizer
-from classifiers.ae.tokenizer_cache import cache_dir, cache_path, read_cache, write_cache
 from classifiers.heavy import import_without_torch
 
-PhraseMatcher = import_without_torch("spacy.matcher").PhraseMatcher
 filter_spans = import_without_torch("spacy.util").filter_spans
-Doc = import_without_torch("spacy.tokens").Doc
-
-
-def lexicon_docs(lang: str, nlp: Any, terms: list[str]) -> list[Any]:
-    """`nlp.make_doc(t)` for each lexicon term, from a cached tokenisation when the same terms were tokenised by
-    the same tokenizer before: a Doc built from its words and spaces has the same tokens (ORTH, what the
-    phrase matcher compares) and costs a fifth of tokenising ~5,000 terms at every start."""
-    key = hashlib.sha256("\n".join([cache_path(lang).name, *terms]).encode("utf-8")).hexdigest()[:20]
-    path = cache_dir() / f"lexicon-{lang}-{key}.msgpack"
-    cached = read_cache(path)
-    if isinstance(cached, list) and len(cached) == len(terms):
-        return [Doc(nlp.vocab, words=words, spaces=spaces) for words, spaces in cached]
-    docs = [nlp.make_doc(t) for t in terms]
-    write_cache(path, [[[t.text for t in d], [bool(t.whitespace_) for t in d]] for d in docs])
-    return docs
+_END = ""  # trie key of the entries ending at a node (no token is empty)
 
 
 class TermMatcher:
@@ -34,27 +23,39 @@ class TermMatcher:
 
     def __init__(self, lang: str, entries: Iterable[tuple[str, str, str]]) -> None:
         self.nlp = tokenizer(lang)
-        self.matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
-        self.info: dict[int, tuple[str, str]] = {}
         kept = [(folded, canonical, label) for term, canonical, label in entries
                 if len(folded := fold_aligned(term.lstrip("#")).strip()) >= 2]
-        docs = lexicon_docs(lang, self.nlp, [f for f, _, _ in kept])
-        by_key: dict[tuple[str, str], list[Any]] = {}
-        for (_, canonical, label), doc in zip(kept, docs, strict=True):
-            by_key.setdefault((canonical, label), []).append(doc)
-        for i, ((canonical, label), docs) in enumerate(sorted(by_key.items())):
-            key = f"{label}:{i}"
-            self.matcher.add(key, docs)
-            self.info[self.nlp.vocab.strings[key]] = (label, canonical)
+        compiled = lexicon_cache.load(lang, self.nlp, kept)
+        self.trie: dict[str, Any] = {}
+        for words, pairs in zip(compiled["sequences"], compiled["keys"], strict=True):
+            node = self.trie
+            for word in words:
+                node = node.setdefault(word, {})
+            node[_END] = [(label, canonical) for label, canonical in pairs]
+        self.keys = {(label, canonical) for pairs in compiled["keys"] for label, canonical in pairs}
 
     def __len__(self) -> int:
-        return len(self.info)
+        return len(self.keys)
+
+    def matches(self, words: list[str]) -> list[tuple[str, str, int, int]]:
+        """(label, canonical, tok_start, tok_end) in the PhraseMatcher's order: by start, then end."""
+        out = []
+        n = len(words)
+        for start in range(n):
+            node = self.trie.get(words[start])
+            end = start + 1
+            while node is not None:
+                out += [(label, canonical, start, end) for label, canonical in node.get(_END, ())]
+                if end >= n:
+                    break
+                node = node.get(words[end])
+                end += 1
+        return out
 
     def find(self, doc: Any) -> list[tuple[int, int, str, str, int, int]]:
         """(char_start, char_end, label, canonical, tok_start, tok_end) for each match in a folded doc."""
         spans = []
-        for match_id, start, end in self.matcher(doc):
-            label, canonical = self.info[match_id]
+        for label, canonical, start, end in self.matches([t.text for t in doc]):
             span = doc[start:end]
             span.label_ = label
             span.kb_id_ = canonical
