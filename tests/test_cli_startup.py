@@ -149,3 +149,35 @@ def test_a_new_term_set_deletes_stale_lexicon_files_and_only_ours(cache: Path) -
     assert new[0].stat().st_mtime > 1_000_000
     removed = lexicon_cache.delete_stale("fr", keep=cache / "lexicon-fr-ffffffffffffffffffff.msgpack")
     assert new[0].exists() and len(removed) == 1
+
+
+PD_POSTS = [
+    "Je suis Marie Dupont, 12 rue du Docteur Gachet 75012 Paris, tél 06 12 34 56 78, marie.dupont@example.fr",
+    "Mon NIR 2 84 05 75 112 123 45 et mon IBAN FR76 3000 6000 0112 3456 7890 189, né le 03/04/1984",
+    "My name is John Smith, I live at 221B Baker Street, call me on +44 20 7946 0958, card 4111 1111 1111 1111",
+    "Ma fille est diabétique, je suis musulmane et syndiquée à la CGT; je vis en Belgique, apt 4",
+    "12 RUE DE LA PAIX, séropositif depuis 2019, sécu 1 85 12 13 055 123 99",
+]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_recognizers_compile_their_patterns_when_first_used_and_find_the_same(lang: str) -> None:
+    from classifiers.personal_data import registry
+
+    def scan_all(recognizers: list[Any], text: str) -> list[tuple[str, int, int, float]]:
+        return [(x.entity_type, x.start, x.end, x.score) for r in recognizers for x in r.scan(text)]
+
+    lazy, eager = registry.build(lang), registry.build(lang)
+    for r in eager:  # compiled at start, as before
+        (r._compiled, r._lower_compiled, r._merged)
+    compiled = [type(r).__name__ for r in lazy if any(k in vars(r) for k in ("_compiled", "_lower_compiled"))]
+    assert compiled == ["PvAddressRecognizer"]  # its load() replaces one compiled pattern
+    scan_all(lazy, "J'ai pris du Levothyrox et depuis j'ai des palpitations")
+    assert sum("_compiled" in vars(r) or "_lower_compiled" in vars(r) for r in lazy) < len(lazy) / 2
+    texts = [*PD_POSTS, *_texts()]
+    found = 0
+    for text in texts:
+        want = scan_all(eager, text)
+        assert scan_all(lazy, text) == want, text
+        found += len(want)
+    assert found > 100
