@@ -153,10 +153,11 @@ def _tagged(source: str, examples: list[Example]) -> list[Example]:
 
 
 # Linear-tier candidates `make model` chooses between by the LODO protocol, jointly with the head's C and the blend
-# weight (docs/benchmarks.md: these two tied on mean LODO AUC in the research round, others lost).
+# weight (docs/benchmarks.md: session 12 chose "no layer features" over "layer features x3"; session 13's round
+# picked class weighting off among eleven candidates, so the build now decides between those two).
 LINEAR_CANDIDATES: dict[str, dict[str, Any]] = {
-    "layer features x3": {"c": 2.0, "feature_scale": 3.0},
-    "no layer features": {"c": 2.0, "feature_scale": 0.0},
+    "no layer features": {"c": 2.0, "feature_scale": 0.0, "balanced": True},
+    "no layer features, unbalanced": {"c": 2.0, "feature_scale": 0.0, "balanced": False},
 }
 
 
@@ -178,7 +179,8 @@ def main() -> int:
     data, domains, weights = collapse(default_training_data(), authored_platforms(AUTHORED_DIR))
     texts, feats = featurize(Layers([]), data)
     labels = [e.label for e in data]
-    params = {n: LinearParams(feature_scale=float(v["feature_scale"])) for n, v in LINEAR_CANDIDATES.items()}
+    params = {n: LinearParams(feature_scale=float(v["feature_scale"]), balanced=bool(v["balanced"]))
+              for n, v in LINEAR_CANDIDATES.items()}
     lodo = {n: linear_lodo(texts, feats, labels, weights, domains, float(LINEAR_CANDIDATES[n]["c"]), p)
             for n, p in params.items()}
     for n, sc in lodo.items():

@@ -3,8 +3,9 @@
 
     PVWATCH_SHARED_DATA=../shared/data .venv/bin/python scripts/select_ae_model.py --cache DIR [--only NAME ...]
 
-`--cache DIR` keeps the layer features (feats.jsonl) and sentence embeddings (emb/) between runs.
-Prints, per candidate, each domain's AUC for the linear tier, the head and the best blend.
+`--cache DIR` keeps the layer features (feats.jsonl), sentence embeddings (emb_use/) and LODO scores between runs.
+Prints, per candidate, each domain's AUC for the linear tier and for the blend the build's rule picks (head C x
+weight), then the candidate the rule picks among them all.
 """
 
 from __future__ import annotations
@@ -21,25 +22,35 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
+from classifiers.ae.build_tier import C_GRID, WEIGHT_GRID, Key, choose  # noqa: E402
 from classifiers.ae.domains import Domain, authored_platforms, collapse, linear_lodo, lodo_scores, per_domain_auc  # noqa: E402
 from classifiers.ae.head import EmbeddingHead  # noqa: E402
 from classifiers.ae.layers import Layers  # noqa: E402
+from classifiers.ae.mix import LITERATURE_DOMAINS, Mix, mix_weights, noisy  # noqa: E402
 from classifiers.ae.model import CHAR, FUNCTION_WORDS, WORD, LinearParams  # noqa: E402
 from classifiers.ae.readers import Example  # noqa: E402
 from classifiers.ae.training import featurize  # noqa: E402
 from classifiers.build_model import AUTHORED_DIR, default_training_data  # noqa: E402
 
+NOFEAT = {"feature_scale": 0.0}
+# Session 13's round (docs/benchmarks.md): every candidate relative to the shipped `nofeat`. Keys: c, params (linear
+# tier), mix (row weights of both tiers), nolit (literature never trains), noise (noisy copies train the linear tier).
 CANDIDATES: dict[str, dict[str, Any]] = {
-    "current": {},
-    "c0.5": {"c": 0.5},
-    "nofeat": {"params": LinearParams(feature_scale=0.0)},
+    "nofeat": {"params": LinearParams(**NOFEAT)},
+    "nofeat+unbalanced": {"params": LinearParams(**NOFEAT, balanced=False)},
+    "nofeat+char15": {"params": LinearParams(char={**CHAR, "ngram_range": (1, 5), "min_df": 5}, **NOFEAT)},
+    "nofeat+c4": {"c": 4.0, "params": LinearParams(**NOFEAT)},
+    "nofeat+c1": {"c": 1.0, "params": LinearParams(**NOFEAT)},
+    "nofeat+mix=domain": {"params": LinearParams(**NOFEAT), "mix": Mix.domain},
+    "nofeat+mix=rows": {"params": LinearParams(**NOFEAT), "mix": Mix.rows},
+    "nofeat+mix=authored4": {"params": LinearParams(**NOFEAT), "mix": Mix.authored4},
+    "nofeat+nolit": {"params": LinearParams(**NOFEAT), "nolit": True},
+    "nofeat+noise": {"params": LinearParams(**NOFEAT), "noise": True},
+    "nofeat+mindf": {"params": LinearParams(word={**WORD, "min_df": 3, "max_features": 20_000},
+                                            char={**CHAR, "min_df": 5, "max_features": 20_000}, **NOFEAT)},
+    # research of the earlier round, kept for reproduction
+    "feat3": {},
     "stopw": {"params": LinearParams(word={**WORD, "stop_words": FUNCTION_WORDS})},
-    "c4": {"c": 4.0},
-    "stopw_c4": {"c": 4.0, "params": LinearParams(word={**WORD, "stop_words": FUNCTION_WORDS})},
-    "unbalanced": {"params": LinearParams(balanced=False)},
-    "feat1.5": {"params": LinearParams(feature_scale=1.5)},
-    "stopw_feat1.5": {"params": LinearParams(word={**WORD, "stop_words": FUNCTION_WORDS}, feature_scale=1.5)},
-    "char15": {"params": LinearParams(char={**CHAR, "ngram_range": (1, 5), "min_df": 5})},
 }
 
 
@@ -69,41 +80,68 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cache", type=Path, required=True)
     ap.add_argument("--only", nargs="*")
-    ap.add_argument("--heads", nargs="*", type=float, default=[0.3, 1.0, 3.0])
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     data, doms, weights = collapse(default_training_data(), authored_platforms(AUTHORED_DIR))
-    wts = np.asarray(weights)
+    authored_ids = set(authored_platforms(AUTHORED_DIR))
+    authored = [e.id in authored_ids for e in data]
     print({d.value: sum(x is d for x in doms) for d in Domain}, flush=True)
-    texts, feats = cached_features(data, args.cache / "feats.jsonl")
-    labels = np.asarray([e.label for e in data], dtype=bool)
-
+    # noisy copies (train only, after the scored rows): authored posts other than literature sentences
+    src = [i for i, e in enumerate(data) if authored[i] and doms[i] not in LITERATURE_DOMAINS]
+    copies = [Example(noisy(data[i].text, data[i].lang), data[i].label, data[i].lang, f"{data[i].id}:noisy")
+              for i in src]
+    n = len(data)
+    texts, feats = cached_features(data + copies, args.cache / "feats.jsonl")
+    labels = np.asarray([e.label for e in data + copies], dtype=bool)
     from classifiers.ae.embed_cache import CachedEncoder
     from classifiers.ae.encoders import USE_MULTILINGUAL, encoder_for
     x = CachedEncoder(encoder_for(USE_MULTILINGUAL), args.cache / "emb_use").encode([e.text for e in data])
-    heads = {}
-    for c in args.heads:
-        def fit_head(tr: np.ndarray, te: np.ndarray, c: float = c) -> np.ndarray:
-            return EmbeddingHead.fit(x[tr], labels[tr].tolist(), c=c, weights=wts[tr]).prob(x[te])
-        hp = args.cache / f"head_{c}.npy"
-        heads[c] = np.load(hp) if hp.exists() else lodo_scores(doms, fit_head)
-        np.save(hp, heads[c])
-        print(f"head C={c}: {per_domain_auc(heads[c], data, doms)}", flush=True)
 
+    heads: dict[tuple[str, bool, float], np.ndarray] = {}
+
+    def head_scores(mix: Mix, nolit: bool, wts: np.ndarray) -> dict[float, np.ndarray]:
+        never = LITERATURE_DOMAINS if nolit else frozenset()
+        for c in C_GRID:
+            k = (mix.value, nolit, c)
+            hp = args.cache / f"head_{mix.value}_{int(nolit)}_{c}.npy"
+            if k not in heads:
+                def fit_head(tr: np.ndarray, te: np.ndarray, c: float = c) -> np.ndarray:
+                    return EmbeddingHead.fit(x[tr], labels[tr].tolist(), c=c, weights=wts[tr]).prob(x[te])
+                heads[k] = np.load(hp) if hp.exists() else lodo_scores(doms, fit_head, never_train=never)
+                np.save(hp, heads[k])
+        return {c: heads[(mix.value, nolit, c)] for c in C_GRID}
+
+    table: dict[Key, dict[str, float]] = {}
     for name, spec in CANDIDATES.items():
         if args.only and name not in args.only:
             continue
         t0 = time.time()
-
+        mix, nolit, noise = spec.get("mix", Mix.default), bool(spec.get("nolit")), bool(spec.get("noise"))
+        wts = mix_weights(weights, doms, authored, mix)
+        never = LITERATURE_DOMAINS if nolit else frozenset()
         lp = args.cache / f"lin_{name}.npy"
-        lin = np.load(lp) if lp.exists() else linear_lodo(texts, feats, labels.tolist(), weights, doms,
-                                                          spec.get("c", 2.0), spec.get("params", LinearParams()))
-        np.save(args.cache / f"lin_{name}.npy", lin)
+        if lp.exists():
+            lin = np.load(lp)
+        elif noise:
+            lin = linear_lodo(texts, feats, labels.tolist(), [*wts, *([1.0] * len(copies))],
+                              [*doms, *(doms[i] for i in src)], spec.get("c", 2.0), spec["params"], n_eval=n)
+        else:
+            lin = linear_lodo(texts[:n], feats[:n], labels[:n].tolist(), wts.tolist(), doms, spec.get("c", 2.0),
+                              spec.get("params", LinearParams()), never_train=never)
+        np.save(lp, lin)
         print(f"[{name}] linear ({time.time() - t0:.0f}s): {per_domain_auc(lin, data, doms)}", flush=True)
-        for c, h in heads.items():
-            for w in (0.2, 0.3, 0.5):
-                a = per_domain_auc((1 - w) * lin + w * h, data, doms)
-                print(f"[{name}] head C={c} w={w}: mean {np.mean(list(a.values())):.4f} {a}", flush=True)
+        best: dict[Key, dict[str, float]] = {}
+        for c, h in head_scores(mix, nolit, wts).items():
+            for w in WEIGHT_GRID:
+                best[(name, c, w)] = per_domain_auc((1 - w) * lin + w * h, data, doms)
+        k = choose(best)
+        table.update(best)  # the rule runs over every (candidate, C, weight) jointly, as in the build
+        a = best[k]
+        print(f"[{name}] blend C={k[1]:g} w={k[2]:g}: mean {np.nanmean(list(a.values())):.4f} worst "
+              f"{np.nanmin(list(a.values())):.4f} {a} ({time.time() - t0:.0f}s)", flush=True)
+    if table:
+        k = choose(table)
+        print(f"rule picks: {k}: mean {np.nanmean(list(table[k].values())):.4f} {table[k]}", flush=True)
     return 0
 
 

@@ -76,22 +76,28 @@ def collapse(examples: Sequence[Example], platforms: dict[str, str]) -> tuple[li
     return [first[k] for k in rows], [k[3] for k in rows], [float(n) for n in rows.values()]
 
 
-def lodo_scores(domains: Sequence[Domain], fit_score: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
+def lodo_scores(domains: Sequence[Domain], fit_score: Callable[[np.ndarray, np.ndarray], np.ndarray],
+                n_eval: int | None = None, never_train: frozenset[Domain] = frozenset()) -> np.ndarray:
     """Scores of every example by a model trained without its domain. `fit_score(train_idx, test_idx)` fits on
-    the first index array and returns scores for the second."""
+    the first index array and returns scores for the second. Rows from `n_eval` on only ever train (noisy
+    copies, classifiers/ae/mix.py) and get no score; domains in `never_train` are scored but never trained on."""
     d = np.asarray([x.value for x in domains])
-    out = np.zeros(len(domains))
+    n = len(domains) if n_eval is None else n_eval
+    banned = np.isin(d, [x.value for x in never_train])
+    out = np.zeros(n)
     for dom in Domain:
-        te = np.flatnonzero(d == dom.value)
+        te = np.flatnonzero(d[:n] == dom.value)
         if te.size:
-            out[te] = fit_score(np.flatnonzero(d != dom.value), te)
+            out[te] = fit_score(np.flatnonzero((d != dom.value) & ~banned), te)
     return out
 
 
 def linear_lodo(texts: Sequence[str], feats: Sequence[Sequence[float]], labels: Sequence[bool],
-                weights: Sequence[float], domains: Sequence[Domain], c: float, params: LinearParams) -> np.ndarray:
-    """LODO probabilities of the linear tier. The TF-IDF vocabulary and idf are fitted once on all rows (text
-    only, no label): re-vectorising per domain would cost minutes for the same selection signal."""
+                weights: Sequence[float], domains: Sequence[Domain], c: float, params: LinearParams,
+                n_eval: int | None = None, never_train: frozenset[Domain] = frozenset()) -> np.ndarray:
+    """LODO probabilities of the linear tier (`n_eval`, `never_train`: see lodo_scores). The TF-IDF vocabulary
+    and idf are fitted once on all rows (text only, no label): re-vectorising per domain would cost minutes for
+    the same selection signal."""
     word, char = vectorizer(params.word), vectorizer(params.char)
     x = design(word.fit_transform(texts), char.fit_transform(texts), feats, params.feature_scale)
     y, w = np.asarray(labels, dtype=bool), np.asarray(weights, dtype=np.float64)
@@ -99,7 +105,7 @@ def linear_lodo(texts: Sequence[str], feats: Sequence[Sequence[float]], labels: 
     def fit_score(tr: np.ndarray, te: np.ndarray) -> np.ndarray:
         coef, b = fit_rows(x[tr], y[tr].tolist(), c, params, w[tr].tolist())
         return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x[te] @ coef + b, -30.0, 30.0))))
-    return lodo_scores(domains, fit_score)
+    return lodo_scores(domains, fit_score, n_eval, never_train)
 
 
 def distinct_index(examples: Sequence[Example], domains: Sequence[Domain], dom: Domain) -> list[int]:
