@@ -15,7 +15,7 @@ import pytest
 
 from classifiers.ae import tokenizer_cache, use_cache
 from classifiers.ae.text import fold_aligned
-from classifiers.ae.token_match import LazyTokenMatch, closure, skeleton, split_top_level
+from classifiers.ae.token_match import LazyTokenMatch, Piece, closure, scan, skeleton, split_top_level
 from classifiers.heavy import import_without_torch
 
 REPO = Path(__file__).resolve().parents[1]
@@ -71,6 +71,30 @@ def test_skeletons_are_supersets_and_splitting_keeps_sets_whole() -> None:
     assert skeleton("^[-–]a[]b]$") == "^[-–]a[]b]$"  # small sets and a literal ']' first in a set are kept
     assert closure("(?iu)", "[a-c]") == [0x41, 0x44, 0x61, 0x64]  # A-C, a-c (stop exclusive)
     assert closure("(?iu)", "[k]") == [0x4B, 0x4C, 0x6B, 0x6C, 0x212A, 0x212B]  # and the Kelvin sign
+
+
+@pytest.mark.parametrize(("pattern", "pieces"), [
+    ("", []),
+    ("a|b", [(Piece.CHAR, "a"), (Piece.BAR, "|"), (Piece.CHAR, "b")]),
+    ("(?:x)", [(Piece.OPEN, "("), (Piece.CHAR, "?"), (Piece.CHAR, ":"), (Piece.CHAR, "x"), (Piece.CLOSE, ")")]),
+    (r"\|\(\[", [(Piece.ESCAPE, r"\|"), (Piece.ESCAPE, r"\("), (Piece.ESCAPE, r"\[")]),
+    ("[|(]|", [(Piece.SET, "[|(]"), (Piece.BAR, "|")]),  # nothing inside a set is the pattern's own
+    ("[]a]b", [(Piece.SET, "[]a]"), (Piece.CHAR, "b")]),  # a ']' first in a set is literal
+    ("[^]a]", [(Piece.SET, "[^]a]")]),
+    (r"[a\]b]c", [(Piece.SET, r"[a\]b]"), (Piece.CHAR, "c")]),  # an escaped ']' does not close the set
+    ("a\\", [(Piece.CHAR, "a"), (Piece.ESCAPE, "\\")]),  # a trailing backslash stays inside the pattern
+])
+def test_scan_cuts_a_pattern_into_escapes_sets_and_single_characters(
+        pattern: str, pieces: list[tuple[Piece, str]]) -> None:
+    got = list(scan(pattern))
+    assert [(kind, pattern[a:b]) for kind, (a, b) in got] == pieces
+    ends = [b for _, (_, b) in got]
+    assert [a for _, (a, _) in got] == [0, *ends][:len(got)] and ends[-1:] == ([len(pattern)] if got else [])
+
+
+def test_scan_refuses_an_unterminated_set() -> None:
+    with pytest.raises(ValueError, match="unterminated character set at 1"):
+        list(scan("a[bc"))
 
 
 def test_cached_tokenizers_tokenise_like_spacy_blank(spacy_fr: object, cache: Path) -> None:

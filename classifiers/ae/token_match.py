@@ -24,7 +24,8 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from enum import Enum
 
 ANY = r"[\s\S]"
 NEVER = "(?!)"
@@ -51,25 +52,47 @@ def _set_end(pattern: str, start: int) -> int:
     raise ValueError(f"unterminated character set at {start}")
 
 
-def split_top_level(pattern: str) -> list[str]:
-    """The alternatives of `pattern` separated by `|` outside groups and sets."""
-    parts, depth, last, i = [], 0, 0, 0
+class Piece(Enum):
+    """What one step of `scan` stands on."""
+    CHAR = "char"  # a character with no meaning to the scan
+    ESCAPE = "escape"  # a backslash and the character after it (never special)
+    SET = "set"  # a whole character set, `[` to its closing `]`
+    OPEN = "open"  # `(`, groups and `(?...)` alike
+    CLOSE = "close"
+    BAR = "bar"  # `|`
+
+
+_SINGLE = {"(": Piece.OPEN, ")": Piece.CLOSE, "|": Piece.BAR}
+
+
+def scan(pattern: str) -> Iterator[tuple[Piece, tuple[int, int]]]:
+    """`pattern` as consecutive (kind, (start, stop)) pieces: escapes and sets whole, so that a `|`, `(` or `[`
+    inside them is never taken for one of the pattern's own."""
+    i = 0
     while i < len(pattern):
         ch = pattern[i]
         if ch == "\\":
-            i += 2
-            continue
-        if ch == "[":
-            i = _set_end(pattern, i)
-            continue
-        if ch == "(":
+            kind, end = Piece.ESCAPE, min(i + 2, len(pattern))
+        elif ch == "[":
+            kind, end = Piece.SET, _set_end(pattern, i)
+        else:
+            kind, end = _SINGLE.get(ch, Piece.CHAR), i + 1
+        yield kind, (i, end)
+        i = end
+
+
+def split_top_level(pattern: str) -> list[str]:
+    """The alternatives of `pattern` separated by `|` outside groups and sets."""
+    parts: list[str] = []
+    depth = last = 0
+    for kind, (start, end) in scan(pattern):
+        if kind is Piece.OPEN:
             depth += 1
-        elif ch == ")":
+        elif kind is Piece.CLOSE:
             depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(pattern[last:i])
-            last = i + 1
-        i += 1
+        elif kind is Piece.BAR and depth == 0:
+            parts.append(pattern[last:start])
+            last = end
     parts.append(pattern[last:])
     return parts
 
@@ -77,23 +100,14 @@ def split_top_level(pattern: str) -> list[str]:
 def template(pattern: str, big_sets: list[str]) -> Template:
     """`pattern` cut around its big sets; each big set is appended to `big_sets` once and referred to by index."""
     out: Template = []
-    i = last = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "[":
-            end = _set_end(pattern, i)
-            if end - i > BIG_SET:
-                source = pattern[i:end]
-                if source not in big_sets:
-                    big_sets.append(source)
-                out += [pattern[last:i], big_sets.index(source)]
-                last = end
-            i = end
-            continue
-        i += 1
+    last = 0
+    for kind, (start, end) in scan(pattern):
+        if kind is Piece.SET and end - start > BIG_SET:
+            source = pattern[start:end]
+            if source not in big_sets:
+                big_sets.append(source)
+            out += [pattern[last:start], big_sets.index(source)]
+            last = end
     out.append(pattern[last:])
     return [p for p in out if p != ""]
 
