@@ -22,11 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sklearn.metrics import average_precision_score, roc_auc_score  # noqa: E402
-
 from classifiers.adverse_events import AdverseEventClassifier  # noqa: E402
 from classifiers.ae.embed_cache import CachedEncoder  # noqa: E402
-from classifiers.ae.metrics import evaluate  # noqa: E402
+from classifiers.ae.metrics import at_threshold  # noqa: E402
 from classifiers.ae.readers import Example, read_corpus  # noqa: E402
 from classifiers.ae.sensitivity import resolve  # noqa: E402
 from classifiers.analyzer import Analyzer  # noqa: E402
@@ -67,15 +65,10 @@ def classifier(cfg: Config, encoder: bool, cache: Path | None = None) -> Adverse
 
 def measure(name: str, tier: str, sens: Sensitivity, labels: list[bool], scores: list[float],
             thresholds: list[float]) -> dict:
-    r = evaluate(labels, [s >= t for s, t in zip(scores, thresholds, strict=True)])
-    d = {"corpus": name, "tier": tier, "sensitivity": sens.value, "n": len(labels), "pos": sum(labels),
-         "threshold": sorted(set(round(t, 4) for t in thresholds)), **r.as_dict(),
-         "auc": round(float(roc_auc_score(labels, scores)), 4),
-         "ap": round(float(average_precision_score(labels, scores)), 4),
-         "flagged": round((r.tp + r.fp) / len(labels), 4), "never_saw": NEVER_SAW[name]}
-    print(f"{name:<20} {tier:<8} {sens.value:<8} n={d['n']:>6} pos={d['pos']:>5} t={d['threshold']} "
-          f"P={r.precision:.3f} R={r.recall:.3f} F1={r.f1:.3f} AUC={d['auc']:.3f} AP={d['ap']:.3f} "
-          f"flagged={d['flagged']:.1%}", flush=True)
+    m = at_threshold(labels, scores, thresholds)
+    d = {"corpus": name, "tier": tier, "sensitivity": sens.value, **m.as_dict(), "never_saw": NEVER_SAW[name]}
+    print(f"{name:<20} {tier:<8} {sens.value:<8} n={m.n:>6} pos={m.pos:>5} t={m.threshold} {m.prf()} "
+          f"AUC={m.auc:.3f} AP={m.ap:.3f} flagged={m.flagged:.1%}", flush=True)
     return d
 
 

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from classifiers.adverse_events import AdverseEventClassifier  # noqa: E402
 from classifiers.ae.layers import Layers  # noqa: E402
-from classifiers.ae.metrics import evaluate, threshold_for_recall  # noqa: E402
+from classifiers.ae.metrics import at_threshold, threshold_for_recall  # noqa: E402
 from classifiers.ae.model import LinearModel  # noqa: E402
 from classifiers.ae.readers import Example, read_corpus  # noqa: E402
 from classifiers.ae.rules import RuleScorer  # noqa: E402
@@ -46,11 +46,11 @@ def corpora() -> dict[str, list[Example]]:
 
 
 def row(name: str, model: str, labels: list[bool], scores: list[float], t: float) -> dict:
-    r = evaluate(labels, [s >= t for s in scores])
-    d = {"corpus": name, "model": model, "n": len(labels), "pos": sum(labels), "threshold": round(t, 4),
-         **r.as_dict()}
-    print(f"{name:<16} {model:<22} n={d['n']:>6} pos={d['pos']:>5} t={t:.3f}  P={r.precision:.3f} "
-          f"R={r.recall:.3f} F1={r.f1:.3f}  tp={r.tp} fp={r.fp} fn={r.fn} tn={r.tn}", flush=True)
+    m = at_threshold(labels, scores, t)
+    r = m.report
+    d = {"corpus": name, "model": model, **m.as_dict()}
+    print(f"{name:<16} {model:<22} n={m.n:>6} pos={m.pos:>5} t={t:.3f}  {m.prf()}  "
+          f"tp={r.tp} fp={r.fp} fn={r.fn} tn={r.tn}", flush=True)
     return d
 
 

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from classifiers.adverse_events import AdverseEventClassifier  # noqa: E402
 from classifiers.ae.layers import Layers  # noqa: E402
-from classifiers.ae.metrics import evaluate, threshold_for_recall  # noqa: E402
+from classifiers.ae.metrics import at_threshold, evaluate, threshold_for_recall  # noqa: E402
 from classifiers.ae.model import LinearModel  # noqa: E402
 from classifiers.ae.readers import Example, read_corpus  # noqa: E402
 from classifiers.ae.training import featurize, split  # noqa: E402
@@ -44,11 +44,10 @@ WEIGHTS = [round(i / 10, 1) for i in range(11)]
 
 
 def report(name: str, labels: list[bool], scores: list[float], t: float) -> dict:
-    r = evaluate(labels, [s >= t for s in scores])
-    print(f"{name:<44} n={len(labels):>5} pos={sum(labels):>4} t={t:.3f}  P={r.precision:.3f} R={r.recall:.3f} "
-          f"F1={r.f1:.3f}  tp={r.tp} fp={r.fp} fn={r.fn}", flush=True)
-    return {"row": name, "n": len(labels), "pos": sum(labels), "threshold": round(t, 4), **r.as_dict()}
-
+    m = at_threshold(labels, scores, t)
+    r = m.report
+    print(f"{name:<44} n={m.n:>5} pos={m.pos:>4} t={t:.3f}  {m.prf()}  tp={r.tp} fp={r.fp} fn={r.fn}", flush=True)
+    return {"row": name, **m.as_dict()}
 
 def choose(lin: list[float], tr: list[float], labels: list[bool], margin: float) -> tuple[float, float, float]:
     """(w, threshold, validation F1) with the best validation F1 at recall >= margin."""

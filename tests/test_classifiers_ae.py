@@ -13,7 +13,7 @@ import pytest
 
 from classifiers.adverse_events import DEFAULT_MODEL_DIR, AdverseEventClassifier
 from classifiers.ae.layers import Layers
-from classifiers.ae.metrics import evaluate, threshold_for_recall
+from classifiers.ae.metrics import at_threshold, evaluate, threshold_for_recall
 from classifiers.ae.model import LinearModel, ModelError
 from classifiers.ae.readers import Example
 from classifiers.ae.training import split, train
@@ -187,3 +187,19 @@ def test_group_folds_keep_copies_together() -> None:
     f = group_folds(labels, texts, 3, 13)
     assert all(f[i] == f[i + 30] == f[i + 60] for i in range(30))
     assert sorted({f[i] for i in range(30)}) == [0, 1, 2]
+
+
+@pytest.mark.parametrize(("labels", "scores", "threshold", "want"), [
+    # one threshold: tp=1 fp=1 fn=1 tn=1; AUC 0.75 (3 of the 4 positive-negative pairs ranked right)
+    ([True, False, True, False], [0.9, 0.6, 0.2, 0.1], 0.5,
+     {"threshold": 0.5, "precision": 0.5, "recall": 0.5, "flagged": 0.5, "auc": 0.75}),
+    # a threshold per post (each post's language's), reported as the sorted distinct values
+    ([True, False, True, False], [0.9, 0.6, 0.2, 0.1], [0.95, 0.5, 0.1, 0.5],
+     {"threshold": [0.1, 0.5, 0.95], "tp": 1, "fp": 1, "fn": 1, "flagged": 0.5}),
+    # one class only: no ranking metric rather than an error
+    ([False, False], [0.3, 0.7], 0.5, {"pos": 0, "auc": None, "ap": None, "flagged": 0.5}),
+])
+def test_at_threshold_reports_a_benchmark_row(labels: list[bool], scores: list[float],
+                                              threshold: float | list[float], want: dict[str, object]) -> None:
+    row = at_threshold(labels, scores, threshold).as_dict()
+    assert {k: row[k] for k in want} == want
