@@ -31,7 +31,8 @@ class Received:
 
 @dataclass
 class Receiver:
-    """Answers 200, or `fail_status` for the next `fail_count` requests, after `delay` seconds."""
+    """Answers 200, or `fail_status` for the next `fail_count` requests, after `delay` seconds; with `hold`,
+    only once that event is set (at most 60 s). `entered` is set as soon as a request arrives."""
 
     got: list[Received] = field(default_factory=list)
     fail_count: int = 0
@@ -41,6 +42,8 @@ class Receiver:
     hits: int = 0
     server: ThreadingHTTPServer | None = None
     arrived: threading.Condition = field(default_factory=threading.Condition)
+    hold: threading.Event | None = None
+    entered: threading.Event = field(default_factory=threading.Event)
 
     @property
     def url(self) -> str:
@@ -60,6 +63,9 @@ def start_receiver() -> Receiver:
         def do_POST(self) -> None:  # noqa: N802 - http.server naming
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             rec.hits += 1
+            rec.entered.set()
+            if rec.hold is not None:
+                rec.hold.wait(timeout=60)  # bounded: a failing test must not hang the suite
             if rec.delay:
                 time.sleep(rec.delay)
             if rec.fail_count > 0:
