@@ -25,11 +25,12 @@ from pydantic import BaseModel, Field
 
 from alerts.config import RetryConfig
 from pvwatch.errors import ConflictError
+from pvwatch.item_links import ALERT_DELIVERY
 from pvwatch.storage.base import KeyValueRepository
 
 log = logging.getLogger("pvwatch.alerts")
 
-KIND = "alert_delivery"
+KIND = ALERT_DELIVERY.kind
 _LIST_LIMIT = 10_000
 
 

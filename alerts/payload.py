@@ -12,11 +12,12 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+from pvwatch.item_links import ALERT_REF
 from pvwatch.models import Case, Item
 from pvwatch.storage.base import Checkpoint
 
 _MAX_LIST = 20  # bound lists copied from classifier output
-REF_KIND = "item_ref"  # kv: alert reference -> item key, for links to items whose key is not shown
+REF_KIND = ALERT_REF.kind  # kv: alert reference -> item key, for links to items whose key is not shown
 
 
 def _iso(ts: datetime | None) -> str | None:

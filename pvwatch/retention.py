@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pvwatch.config import RetentionConfig
+from pvwatch.item_links import forget_item
 from pvwatch.models import AuditRecord, Item, ItemStatus, as_utc, flags_of, utcnow
 from pvwatch.storage.base import Store
 
@@ -99,7 +100,7 @@ def purge(store: Store, cfg: RetentionConfig, *, now: datetime | None = None, dr
                 with store.transaction():
                     _audit(store, actor, "retention.delete", item, report.run_id,
                            f"non-AE item older than {cfg.non_ae_days} days")
-                    store.items.delete(item.key)
+                    _delete(store, item.key)
     if not dry_run:
         store.audit.append(AuditRecord(actor=actor, action="retention.purge", entity="retention",
                                        entity_id=report.run_id, after={**report.counts(),
@@ -128,11 +129,18 @@ def erase_author(store: Store, matches: Callable[[Item], bool], subject_ref: str
         if not dry_run:
             with store.transaction():
                 _audit(store, actor, "privacy.erase.delete", item, report.run_id, "erasure request (GDPR Art. 17)")
-                store.items.delete(item.key)
+                _delete(store, item.key)
     if not dry_run:
         store.audit.append(AuditRecord(actor=actor, action="privacy.erase", entity="subject",
                                        entity_id=subject_ref, after={**report.counts(), "run_id": report.run_id}))
     return report
+
+
+def _delete(store: Store, key: str) -> None:
+    """The item and every kv document naming it. Links first: without transactions (Elasticsearch) a crash in
+    between leaves the item, which the next run deletes again, never orphaned links nobody would find."""
+    forget_item(store, key)
+    store.items.delete(key)
 
 
 def _audit(store: Store, actor: str, action: str, item: Item, run_id: str, reason: str) -> None:

@@ -17,11 +17,12 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from pvwatch.item_links import VERSION
 from pvwatch.models import AuditRecord, Item, Post, utcnow
 from pvwatch.storage.base import Store
 
 _CONTENT = ("text", "url", "author", "created_at", "parent_id", "thread_id", "lang")
-KIND = "item_version"  # kv: one document per version {"of": first version's key, "key", "at"}; no post content
+KIND = VERSION.kind  # kv: one document per version {"of": first version's key, "key", "at"}; no post content
 
 
 def content_changed(old: Post, new: Post) -> bool:

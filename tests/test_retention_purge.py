@@ -15,6 +15,7 @@ from pvwatch.config import RetentionConfig
 from pvwatch.models import AdverseEvent, Analysis, Item, ItemStatus, PersonalData, Post, utcnow
 from pvwatch.retention import ANONYMISED, purge
 from pvwatch.storage.sqlite import SqliteStore
+from tests.retention_support import assert_forgotten, fill_linked
 
 NOW = utcnow()
 
@@ -111,3 +112,12 @@ def test_purge_cli(tmp_path: Path, base_config: dict[str, Any]) -> None:
         assert keys(s) == {"x:case"}
         assert [r.action for r in s.audit.iter()] == ["retention.delete", "retention.purge"]
         assert s.audit.verify()[0]
+
+
+def test_purge_leaves_no_kv_document_naming_a_purged_item(store: SqliteStore) -> None:
+    # GDPR storage limitation: an edit's version link, alert deliveries and alert references go with the item
+    purged, kept = fill_linked(store, NOW)
+    report = purge(store, RetentionConfig(non_ae_days=30, ae_years=10), now=NOW, actor="test")
+    assert set(report.deleted) == purged
+    assert keys(store) == kept
+    assert_forgotten(store, purged, kept)

@@ -276,6 +276,10 @@ class KeyValueRepository(abc.ABC):
     def list(self, kind: str, where: dict[str, Any] | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         """Documents of a kind whose top-level fields equal `where`'s values."""
 
+    @abc.abstractmethod
+    def delete_where(self, kind: str, where: dict[str, Any]) -> int:
+        """Delete every document of a kind whose top-level fields equal `where`'s values; returns how many."""
+
     def count(self, kind: str, where: dict[str, Any] | None = None) -> int:
         """How many documents `list` would return without a limit (backends override with a real count)."""
         return len(self.list(kind, where, limit=2**31 - 1))

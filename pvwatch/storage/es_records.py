@@ -218,6 +218,15 @@ class EsKV(KeyValueRepository):
         self.conn.delete("kv", kv_id(kind, id))
 
     def list(self, kind: str, where: dict[str, Any] | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        return [h["_source"]["doc"] for h in self._hits(kind, where, limit)]
+
+    def delete_where(self, kind: str, where: dict[str, Any]) -> int:
+        ids = [str(h["_source"]["id"]) for h in self._hits(kind, where, 2**31 - 1)]
+        for id in ids:
+            self.delete(kind, id)
+        return len(ids)
+
+    def _hits(self, kind: str, where: dict[str, Any] | None, limit: int) -> list[dict[str, Any]]:
         # Filtered by Elasticsearch on `match` (es_mappings.kv_terms), so `limit` counts matching documents.
         filters: list[dict[str, Any]] = [{"term": {"kind": kind}}]
         must_not: list[dict[str, Any]] = []
@@ -237,7 +246,7 @@ class EsKV(KeyValueRepository):
         query = {"bool": {"filter": filters, "must_not": must_not}}
         out: list[dict[str, Any]] = []
         for h in _scan(self.conn, "kv", query, [{"id": "asc"}], page=min(limit, _PAGE)):
-            out.append(h["_source"]["doc"])
+            out.append(h)
             if len(out) >= limit:
                 break
         return out

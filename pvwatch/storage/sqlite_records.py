@@ -194,6 +194,11 @@ class SqliteKV(KeyValueRepository):
         with self.db.tx() as c:
             c.execute("DELETE FROM kv WHERE kind=? AND id=?", (kind, id))
 
+    def delete_where(self, kind: str, where: dict[str, Any]) -> int:
+        sql, args = self._filter(kind, where)
+        with self.db.tx() as c:
+            return int(c.execute("DELETE" + sql, args).rowcount)
+
     @staticmethod
     def _filter(kind: str, where: dict[str, Any] | None) -> tuple[str, list[Any]]:
         sql, args = " FROM kv WHERE kind=?", [kind]
