@@ -34,11 +34,16 @@ TEXTS = [
     ("en", "New study on paracetamol sales in Europe published today."),
 ]
 SOURCES = 4
-
+# Leases long enough that a worker starved by a loaded machine (a classifier batch, the first model load) still
+# renews in time: otherwise the other worker rightly takes its source and the split under test is not the one
+# the test set up. Only the victim of the take-over test has a short lease, so that it expires soon after the
+# kill; if the loaded victim loses a source early, the survivor takes it over just the same.
+LEASE_SECONDS = 30.0
+VICTIM_LEASE_SECONDS = 5.0
 
 
 def _setup(tmp_path: Path, es_url: str, prefix: str, per_source: int,
-           lease_seconds: float = 4.0) -> tuple[Path, set[str], Callable[[], None]]:
+           lease_seconds: float = LEASE_SECONDS) -> tuple[Path, set[str], Callable[[], None]]:
     """Config with SOURCES replay files, created empty; the returned function publishes their posts."""
     expected: set[str] = set()
     contents: dict[Path, str] = {}
@@ -85,6 +90,14 @@ poll_seconds = 0.2
             os.replace(tmp, path)
 
     return cfg, expected, publish
+
+
+def _with_lease(cfg: Path, seconds: float) -> Path:
+    """The same configuration (same sources and store) with another lease duration."""
+    other = cfg.with_name(f"config-lease-{seconds:g}.toml")
+    text = re.sub(r"(?m)^lease_seconds = .*$", f"lease_seconds = {seconds}", cfg.read_text(encoding="utf-8"))
+    other.write_text(text, encoding="utf-8")
+    return other
 
 
 def _worker(cfg: Path, name: str, once: bool = False) -> subprocess.Popen[str]:
@@ -168,7 +181,7 @@ def test_killed_worker_sources_are_taken_over_without_loss_or_duplicates(
         tmp_path: Path, es_url: str, es_prefix: str, es_store_factory: Any) -> None:
     cfg, expected, publish = _setup(tmp_path, es_url, es_prefix, per_source=250)
     store = es_store_factory(prefix=es_prefix)
-    victim, survivor = _worker(cfg, "victim"), _worker(cfg, "survivor")
+    victim, survivor = _worker(_with_lease(cfg, VICTIM_LEASE_SECONDS), "victim"), _worker(cfg, "survivor")
     _wait(lambda: _split(store, "victim", "survivor"), [victim, survivor], "the sources to be split")
     publish()
     victims = _held(store, "victim")
