@@ -39,7 +39,7 @@ SOURCES = 4
 # the test set up. Only the victim of the take-over test has a short lease, so that it expires soon after the
 # kill; if the loaded victim loses a source early, the survivor takes it over just the same.
 LEASE_SECONDS = 30.0
-VICTIM_LEASE_SECONDS = 5.0
+VICTIM_LEASE_SECONDS = 15.0
 
 
 def _setup(tmp_path: Path, es_url: str, prefix: str, per_source: int,

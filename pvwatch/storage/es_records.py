@@ -226,7 +226,7 @@ class EsKV(KeyValueRepository):
             self.delete(kind, id)
         return len(ids)
 
-    def _hits(self, kind: str, where: dict[str, Any] | None, limit: int) -> list[dict[str, Any]]:
+    def _hits(self, kind: str, where: dict[str, Any] | None, limit: int) -> Iterator[dict[str, Any]]:
         # Filtered by Elasticsearch on `match` (es_mappings.kv_terms), so `limit` counts matching documents.
         filters: list[dict[str, Any]] = [{"term": {"kind": kind}}]
         must_not: list[dict[str, Any]] = []
@@ -241,15 +241,13 @@ class EsKV(KeyValueRepository):
             else:
                 filters.append({"term": {"match": kv_term(k, v)}})
         if limit <= 0:
-            return []
+            return
         self.conn.before_search("kv")
         query = {"bool": {"filter": filters, "must_not": must_not}}
-        out: list[dict[str, Any]] = []
-        for h in _scan(self.conn, "kv", query, [{"id": "asc"}], page=min(limit, _PAGE)):
-            out.append(h)
-            if len(out) >= limit:
-                break
-        return out
+        for n, h in enumerate(_scan(self.conn, "kv", query, [{"id": "asc"}], page=min(limit, _PAGE)), 1):
+            yield h
+            if n >= limit:
+                return
 
     def backfill(self) -> int:
         """Give `match` to documents written before it existed (schema 1); returns how many were rewritten."""
