@@ -186,6 +186,8 @@ def test_stop_words_read_from_spacys_files_are_spacys() -> None:
     assert spacy_stop_words("fr") == FR and spacy_stop_words("en") == EN
 
 
+# slow: two fresh interpreters each pay the whole CLI start-up (cache write, then read): end-to-end by nature.
+@pytest.mark.slow
 def test_one_post_classify_imports_no_heavy_library_and_answers_the_same(tmp_path: Path) -> None:
     """In a fresh process, first writing then reading the caches: the same answer both times (scripts/bench_cli.py
     compares it with another checkout's), and none of the libraries a one-post answer does not need."""
