@@ -49,10 +49,3 @@ def base_config() -> dict[str, Any]:
         "alerts": {"enabled": False},
     }
 
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under xdist (`make unit`: --dist loadgroup) every test of the session-wide demo run goes to one worker, so
-    the demo stream (~10 s) is classified once, not once per worker."""
-    for item in items:
-        if "demo_run" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("demo"))
