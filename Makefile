@@ -58,7 +58,7 @@ check: lint typecheck
 
 # The fast tests: no Elasticsearch, no browser, no whole-process kill loops or served subprocesses, no SMTP
 # server (markers in pyproject.toml). `make test` runs everything, serially. `make unit` runs on 2 xdist workers
-# (each pays its own model loads; tests use tmp paths, port 0 and atomic cache writes): docs/operations.md.
+# (each pays its own model loads; tests use tmp paths, port 0 and atomic cache writes): docs/benchmarks.md ("Unit suite").
 UNIT := not es and not browser and not slow and not smtp
 unit: $(STAMP) i18n
 	$(BIN)/pytest -q -n 2 -m "$(UNIT)"
