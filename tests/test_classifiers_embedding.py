@@ -10,20 +10,25 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-os.environ["HF_HUB_OFFLINE"] = "1"
-pytest.importorskip("torch")
-pytest.importorskip("transformers")
+from classifiers.adverse_events import AdverseEventClassifier
+from classifiers.ae.build_tier import average_precision, calibrate
+from classifiers.ae.encoders import HFMeanPoolEncoder, encoder_for
+from classifiers.ae.head import EmbeddingHead, HeadError
+from classifiers.ae.readers import Example
+from classifiers.ae.sensitivity import ANY_LANG, resolve
+from pvwatch.config import parse_config
+from pvwatch.errors import ConfigError
+from pvwatch.models import Sensitivity
+from tests.test_classifiers_transformer import NEG, POS, tiny_bert
 
-from classifiers.adverse_events import AdverseEventClassifier  # noqa: E402
-from classifiers.ae.build_tier import average_precision, calibrate  # noqa: E402
-from classifiers.ae.encoders import HFMeanPoolEncoder, encoder_for  # noqa: E402
-from classifiers.ae.head import EmbeddingHead, HeadError  # noqa: E402
-from classifiers.ae.readers import Example  # noqa: E402
-from classifiers.ae.sensitivity import ANY_LANG, resolve  # noqa: E402
-from pvwatch.config import parse_config  # noqa: E402
-from pvwatch.errors import ConfigError  # noqa: E402
-from pvwatch.models import Sensitivity  # noqa: E402
-from tests.test_classifiers_transformer import NEG, POS, tiny_bert  # noqa: E402
+os.environ["HF_HUB_OFFLINE"] = "1"
+
+
+@pytest.fixture(autouse=True)
+def hf() -> None:
+    """As in test_classifiers_transformer.py: skipped without torch, imported when a test here runs."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
 
 PRESETS = {"standard": {"fr": 0.6, "en": 0.5, ANY_LANG: 0.55}, "high": {"fr": 0.4, "en": 0.3, ANY_LANG: 0.35},
            "maximum": {"fr": 0.2, "en": 0.1, ANY_LANG: 0.15}}

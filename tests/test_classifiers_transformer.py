@@ -7,14 +7,21 @@ from pathlib import Path
 
 import pytest
 
-os.environ["HF_HUB_OFFLINE"] = "1"
-torch = pytest.importorskip("torch")
-transformers = pytest.importorskip("transformers")
+from classifiers.adverse_events import AdverseEventClassifier
+from classifiers.ae.readers import Example
+from classifiers.ae.transformer import TransformerError, TransformerScorer, fine_tune
+from pvwatch.config import parse_config
 
-from classifiers.adverse_events import AdverseEventClassifier  # noqa: E402
-from classifiers.ae.readers import Example  # noqa: E402
-from classifiers.ae.transformer import TransformerError, TransformerScorer, fine_tune  # noqa: E402
-from pvwatch.config import parse_config  # noqa: E402
+os.environ["HF_HUB_OFFLINE"] = "1"
+
+
+@pytest.fixture(autouse=True)
+def hf() -> None:
+    """Skipped without torch and transformers, imported when a test here runs: every xdist worker collects this
+    module, and importing both at collection (and Presidio's transformers engine after them) costs each ~8 s."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+
 
 WORDS = ["j'ai", "des", "vertiges", "nausées", "depuis", "ce", "médicament", "me", "donne", "mal", "tête", "belle",
          "journée", "parc", "pharmacie", "fermée", "match", "hier", "soir", "i", "have", "headaches", "dizzy",
@@ -24,6 +31,9 @@ NEG = ["belle journée au parc", "pharmacie fermée", "great day", "match hier s
 
 
 def tiny_bert(tmp_path: Path) -> Path:
+    import torch
+    import transformers
+
     base = tmp_path / "tiny-bert"
     base.mkdir()
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *sorted({w.strip("',.") for w in WORDS}), "'", ","]

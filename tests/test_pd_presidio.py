@@ -7,10 +7,18 @@ with `TypeError: ... unexpected keyword argument 'name'`.
 
 from __future__ import annotations
 
-from presidio_analyzer import EntityRecognizer, RecognizerRegistry
+from typing import Any
 
 import classifiers.personal_data.registry as pv_registry
 from classifiers.personal_data.detector import PersonalDataDetector
+
+
+def _stock() -> tuple[Any, Any]:
+    """The whole of Presidio, imported when a test here runs (through our base classes, torch hidden): at
+    collection, every xdist worker would pay it, and its transformers engine if torch is already imported."""
+    from presidio_analyzer import EntityRecognizer, RecognizerRegistry
+
+    return EntityRecognizer, RecognizerRegistry
 
 
 def _all_subclasses(cls: type) -> set[type]:
@@ -19,7 +27,7 @@ def _all_subclasses(cls: type) -> set[type]:
 
 def test_stock_presidio_registry_loads_beside_ours() -> None:
     assert pv_registry.RECOGNIZERS  # ours are imported (and so are EntityRecognizer subclasses)
-    registry = RecognizerRegistry()
+    registry = _stock()[1]()
     registry.load_predefined_recognizers(languages=["en"])
     names = {type(r).__name__ for r in registry.recognizers}
     assert {"EmailRecognizer", "CreditCardRecognizer", "IbanRecognizer"} <= names
@@ -34,8 +42,9 @@ def test_stock_presidio_registry_loads_beside_ours() -> None:
 
 def test_no_pvwatch_recognizer_shares_a_class_name_with_presidio() -> None:
     by_name: dict[str, set[str]] = {}
-    for cls in _all_subclasses(EntityRecognizer):
+    for cls in _all_subclasses(_stock()[0]):
         by_name.setdefault(cls.__name__, set()).add(cls.__module__.split(".")[0])
+    assert by_name["EmailRecognizer"] == {"presidio_analyzer"}  # Presidio's own recognizers are loaded
     clashes = {n for n, mods in by_name.items() if len(mods) > 1 and "classifiers" in mods}
     assert clashes == set()
     assert all(c.__name__.startswith("Pv") for c in pv_registry.RECOGNIZERS)

@@ -91,7 +91,7 @@ class NerTier:
         name = self.models.get(lang) or self.models["en"]
         with self._lock:
             if name not in self._nlp:
-                self._nlp[name] = _load(name)
+                self._nlp[name] = _shared(name)
             return self._nlp[name]
 
     def entities(self, texts: Sequence[str], langs: Sequence[str]) -> list[list[Entity]]:
@@ -168,6 +168,19 @@ def _common_words(nlp: Any) -> frozenset[str] | Any:
                 table = lookups.get_table("lemma_lookup")
         _COMMON[key] = table
     return _COMMON[key]
+
+
+_LOADED: dict[str, Any] = {}
+_LOADED_LOCK = threading.Lock()
+
+
+def _shared(name: str) -> Any:
+    """One pipeline per model and process (3-6 s and ~100 MB each): every tier built in the process (an API
+    engine, a `pvwatch run` after a config check, a test) shares it, as tiers already share it across threads."""
+    with _LOADED_LOCK:
+        if name not in _LOADED:
+            _LOADED[name] = _load(name)
+        return _LOADED[name]
 
 
 def _load(name: str) -> Any:
