@@ -4,6 +4,7 @@ spaCy's files are each compared with what they replace. Timings are measured by 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -29,7 +30,10 @@ TRICKY = ["burn-out", "Burn-Outs", "BURN–OUT", "j'ai", "J’ai", "peut-être",
           "états–unis", "zig‐zag", "teuf-teuf", "strip-teaseuse", "près-de-l'eau", "au-delà", "l’été", "qu'est-ce"]
 
 
-def _texts() -> list[str]:
+@functools.cache
+def _texts() -> tuple[str, ...]:
+    """Every text we ship, the lexicon terms, tricky words, and each folded: once each (a repeat compares
+    nothing new; a quarter of them were repeats)."""
     out: list[str] = []
     for path in [*sorted((REPO / "classifiers" / "data").glob("*.jsonl")), REPO / "pvwatch" / "demo" / "posts.jsonl"]:
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -38,7 +42,7 @@ def _texts() -> list[str]:
     for path in sorted((REPO / "classifiers" / "lexicons").glob("*.txt")):
         out += [w for w in path.read_text(encoding="utf-8").splitlines() if w and not w.startswith("#")]
     out += TRICKY + [" ".join(TRICKY), "", "   ", "a\u00a0b\tc\n\nd", "😀 ＦＵＬＬ été", "x" * 300]
-    return out + [fold_aligned(t) for t in out]
+    return tuple(dict.fromkeys(out + [fold_aligned(t) for t in out]))
 
 
 @pytest.fixture(scope="module")

@@ -130,7 +130,7 @@ def _terminals(node: dict[str, Any]) -> Iterator[list[Any]]:
 
 def test_a_new_term_set_deletes_stale_lexicon_files_and_only_ours(cache: Path) -> None:
     cache.mkdir(parents=True)
-    old = [cache / f"lexicon-fr-{i:020x}.msgpack" for i in range(6)]
+    old = [cache / f"lexicon-fr-{i:020x}.msgpack" for i in range(lexicon_cache.KEEP + 2)]
     for age, path in enumerate(old):
         path.write_bytes(b"old")
         os.utime(path, (1_000_000 - age, 1_000_000 - age))  # old[0] the most recently used
@@ -141,7 +141,7 @@ def test_a_new_term_set_deletes_stale_lexicon_files_and_only_ours(cache: Path) -
     TermMatcher("fr", [("Doliprane", "Doliprane", "drug"), ("maux de tête", "maux de tête", "reaction")])
     new = [p for p in cache.glob("lexicon-fr-*.msgpack") if p not in old and p not in others]
     assert len(new) == 1
-    assert [p.exists() for p in old] == [True] * (lexicon_cache.KEEP - 1) + [False] * (7 - lexicon_cache.KEEP)
+    assert [p.exists() for p in old] == [True] * (lexicon_cache.KEEP - 1) + [False] * 3
     assert all(p.read_bytes() == b"keep" for p in others)
     # reading a file marks it used: it outlives files written after it
     os.utime(new[0], (1, 1))

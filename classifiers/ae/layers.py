@@ -10,7 +10,7 @@ from typing import Any
 
 from classifiers.ae.context import Context, analyse_context
 from classifiers.ae.lang import detect_lang
-from classifiers.ae.matching import TermMatcher
+from classifiers.ae.matching import TermMatcher, shared_matcher
 from classifiers.ae.products import WATCHED, FuzzyProducts, product_entries
 from classifiers.ae.reactions import REACTION, reaction_entries
 from classifiers.ae.seriousness import find_seriousness
@@ -71,7 +71,7 @@ class Layers:
         with self._lock:
             if lang not in self.matchers:
                 entries = [*product_entries(self.products, lang), *reaction_entries(lang)]
-                self.matchers[lang] = TermMatcher(lang, entries)
+                self.matchers[lang] = shared_matcher(lang, entries)
             return self.matchers[lang]
 
     def run(self, texts: Sequence[str], langs: Sequence[str | None]) -> list[Evidence]:

@@ -22,7 +22,7 @@ from classifiers.ae.tokenizer_cache import cache_dir, cache_path, read_cache, wr
 
 log = logging.getLogger(__name__)
 FORMAT = 2
-KEEP = 4  # term sets kept per language: a few configurations in turn do not rebuild each other's file
+KEEP = 16  # term sets per language (30-160 kB each) kept: configurations in turn (make unit: 8) keep their file
 _OURS = re.compile(r"lexicon-(?P<lang>[a-z]{2,3})-[0-9a-f]{20}\.msgpack")
 
 Entry = tuple[str, str, str]  # folded term, canonical, label

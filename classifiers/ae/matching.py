@@ -7,7 +7,9 @@ PhraseMatcher at every start costs ~0.3 s (tests/test_cli_startup.py compares th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from classifiers.ae import lexicon_cache
@@ -66,3 +68,23 @@ class TermMatcher:
         return [
             (s.start_char, s.end_char, s.label_, s.kb_id_, s.start, s.end) for s in filter_spans(spans)
         ]
+
+
+SHARED_KEEP = 8  # term sets kept in memory per process (a few configurations in turn; ~1 MB each)
+_shared: OrderedDict[tuple[str, str, tuple[tuple[str, str, str], ...]], TermMatcher] = OrderedDict()
+_shared_lock = threading.Lock()
+
+
+def shared_matcher(lang: str, entries: Sequence[tuple[str, str, str]]) -> TermMatcher:
+    """One `TermMatcher` per term set and process (it is read-only once built): each `Layers` built from the same
+    products (every Analyzer, API engine or `train`/`eval` run in the process) reuses it instead of reading the
+    lexicon cache again. Keyed by the cache folder too, so a process that changes it still writes its file."""
+    key = (lang, str(lexicon_cache.cache_dir()), tuple(entries))
+    with _shared_lock:
+        if key in _shared:
+            _shared.move_to_end(key)
+            return _shared[key]
+        matcher = _shared[key] = TermMatcher(lang, entries)
+        while len(_shared) > SHARED_KEEP:
+            _shared.popitem(last=False)
+        return matcher
