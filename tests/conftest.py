@@ -9,6 +9,10 @@ from typing import Any
 
 import pytest
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Two workers on two cores: a second BLAS thread per worker only waits for a busy core (the USE encoder
+    # spent 5-7x the CPU with 2 threads). Same vectors with 1 (classifiers/ae/encoders.py blas_threads).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

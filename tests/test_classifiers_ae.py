@@ -203,3 +203,17 @@ def test_at_threshold_reports_a_benchmark_row(labels: list[bool], scores: list[f
                                               threshold: float | list[float], want: dict[str, object]) -> None:
     row = at_threshold(labels, scores, threshold).as_dict()
     assert {k: row[k] for k in want} == want
+
+
+def test_the_encoder_uses_no_more_blas_threads_than_the_environment_allows(monkeypatch: pytest.MonkeyPatch) -> None:
+    from classifiers.ae.encoders import UseEncoder
+
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        monkeypatch.delenv(var, raising=False)
+    assert UseEncoder(2).threads == 2  # nothing set: the configured threads
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert UseEncoder(2).threads == 1
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")  # read first, as OpenBLAS does; never above the config
+    assert UseEncoder(2).threads == 2 and UseEncoder(8).threads == 4
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "auto")
+    assert UseEncoder(2).threads == 1  # not a number: the next variable
