@@ -133,7 +133,11 @@ class Pipeline:
     # -- one source step -----------------------------------------------------------------------
     def step(self, state: _SourceState) -> Batch | None:
         col = state.collector
-        cp = self.store.checkpoints.get(col.name)
+        try:
+            cp = self.store.checkpoints.get(col.name)
+        except PvwatchError as exc:  # the store itself is failing (full disk, cluster down): retry later
+            self._store_failing(state, exc)
+            return None
         try:
             batch = col.poll(cp.cursor)
             for bad in batch.rejected:  # records that never became a Post: quarantined, the cursor moves on
@@ -169,7 +173,11 @@ class Pipeline:
         newest = max((p.created_at for p in batch.posts if p.created_at), default=None)
         if newest is not None:
             cp.lag_seconds = max(0.0, (now - newest).total_seconds())
-        self.store.checkpoints.save(cp)
+        try:
+            self.store.checkpoints.save(cp)
+        except PvwatchError as exc:  # the batch is stored; its cursor is not: polled again (upserts are idempotent)
+            self._store_failing(state, exc)
+            return None
         self.stats.by_source[col.name] = self.stats.by_source.get(col.name, 0) + len(batch.posts)
         self.stats.failing.pop(col.name, None)
         state.failures = 0
@@ -198,6 +206,17 @@ class Pipeline:
         delay = backoff_seconds(state.failures)
         state.next_at = time.monotonic() + delay
         log.warning("source %s: %s (retry in %.1fs)", state.collector.name, message, delay)
+
+    def _store_failing(self, state: _SourceState, exc: PvwatchError) -> None:
+        """The store refused the source's checkpoint (a full disk): a source error that nothing can record yet;
+        the source backs off and retries, the process keeps running."""
+        state.failures += 1
+        self.stats.errors += 1
+        self.stats.failing[state.collector.name] = str(exc)[:500]
+        delay = backoff_seconds(state.failures)
+        state.next_at = time.monotonic() + delay
+        log.error("source %s: the store refused its checkpoint: %s (retry in %.1fs)", state.collector.name, exc,
+                  delay)
 
     # -- the loop --------------------------------------------------------------------------------
     def run(

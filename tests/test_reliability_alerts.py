@@ -97,6 +97,33 @@ def test_a_full_disk_between_storing_and_alerting_loses_no_alert(tmp_path: Path,
     store.close()
 
 
+@pytest.mark.parametrize("call", ["get", "save"])
+def test_a_full_disk_at_the_checkpoint_backs_the_source_off_and_loses_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call: str) -> None:
+    """The checkpoint read before a poll and its save after a stored batch are store calls too: a full disk there
+    must not end `pvwatch run` (it did: the kill-loop saw the process exit with "database or disk is full")."""
+    records = [{"id": f"p{i}", "text": AE if i % 2 == 0 else CALM} for i in range(10)]
+    cfg = load_config(_setup(tmp_path, records))
+    store = SqliteStore(tmp_path / "store.db")
+    pipe, alerts = _wired(cfg, store)
+    real = getattr(store.checkpoints, call)
+
+    def full_disk(*args: Any, **kwargs: Any) -> Any:
+        raise StoreUnavailable("SQLite store: database or disk is full")
+
+    monkeypatch.setattr(store.checkpoints, call, full_disk)
+    state = _SourceState(pipe.collectors[0])
+    assert pipe.step(state) is None  # no exception out of the loop: the source backs off
+    assert state.failures == 1 and state.next_at > 0 and "disk is full" in pipe.stats.failing["imp"]
+    monkeypatch.setattr(store.checkpoints, call, real)
+    assert pipe.step(state) is not None and state.failures == 0  # the retry stores the batch (again, if saved)
+    ae_keys = sorted(i.key for i in store.items.iter_all() if "adverse_event" in i.flags)
+    assert ae_keys == [f"t:p{i}" for i in (0, 2, 4, 6, 8)] and store.items.count() == 10
+    assert _subjects(store) == ae_keys  # a batch stored twice still alerts once per item
+    assert store.checkpoints.get("imp").collected == 10
+    store.close()
+
+
 def test_alerts_missing_after_an_interrupted_run_are_rederived_once(tmp_path: Path) -> None:
     records = [{"id": f"p{i}", "text": AE} for i in range(4)]
     cfg = load_config(_setup(tmp_path, records))
