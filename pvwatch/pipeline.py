@@ -191,9 +191,6 @@ class Pipeline:
         return self.lease is not None and self.lease.finished(state.collector.name)
 
     def _failed(self, state: _SourceState, cp: Checkpoint, message: str) -> None:
-        state.failures += 1
-        self.stats.errors += 1
-        self.stats.failing[state.collector.name] = message[:500]
         cp.error_count += 1
         cp.last_error = message[:500]
         cp.last_error_at = utcnow()
@@ -203,20 +200,23 @@ class Pipeline:
             self.store.checkpoints.save(cp)
         except PvwatchError as exc:  # the store itself is failing (full disk): keep running, retry later
             log.error("source %s: could not record its error in the store: %s", state.collector.name, exc)
-        delay = backoff_seconds(state.failures)
-        state.next_at = time.monotonic() + delay
-        log.warning("source %s: %s (retry in %.1fs)", state.collector.name, message, delay)
+        log.warning("source %s: %s (retry in %.1fs)", state.collector.name, message, self._back_off(state, message))
 
     def _store_failing(self, state: _SourceState, exc: PvwatchError) -> None:
         """The store refused the source's checkpoint (a full disk): a source error that nothing can record yet;
         the source backs off and retries, the process keeps running."""
-        state.failures += 1
-        self.stats.errors += 1
-        self.stats.failing[state.collector.name] = str(exc)[:500]
-        delay = backoff_seconds(state.failures)
-        state.next_at = time.monotonic() + delay
+        delay = self._back_off(state, str(exc))
         log.error("source %s: the store refused its checkpoint: %s (retry in %.1fs)", state.collector.name, exc,
                   delay)
+
+    def _back_off(self, state: _SourceState, message: str) -> float:
+        """Count a failure of the source and schedule its retry; returns the delay."""
+        state.failures += 1
+        self.stats.errors += 1
+        self.stats.failing[state.collector.name] = message[:500]
+        delay = backoff_seconds(state.failures)
+        state.next_at = time.monotonic() + delay
+        return delay
 
     # -- the loop --------------------------------------------------------------------------------
     def run(
