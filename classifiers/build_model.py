@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from classifiers.ae.lexicon import LEXICON_DIR, load_lexicon
-from classifiers.ae.readers import Example, read_corpus
+from classifiers.ae.readers import Example, druglib_field_views, read_corpus
 from classifiers.ae.text import fold_aligned
 
 REPO = Path(__file__).resolve().parents[1]
@@ -148,6 +148,15 @@ def default_training_data(require_shared: bool = True) -> list[Example]:
     return data
 
 
+def train_only_data() -> list[Example]:
+    """Rows that train both tiers but are never scored nor calibrated on: each Druglib training review's benefits
+    and side-effect fields alone (weight 1). They are in the Druglib domain (ids `druglib:...`), so they leave the
+    training side with it and every domain is still judged on its own rows (docs/benchmarks.md, session 15)."""
+    if not SHARED.is_dir():
+        return []
+    return _tagged("druglib", druglib_field_views(SHARED / "druglib_uci" / "drugLibTrain_raw.tsv"))
+
+
 def _tagged(source: str, examples: list[Example]) -> list[Example]:
     return [Example(e.text, e.label, e.lang, f"{source}:{e.id}") for e in examples]
 
@@ -168,7 +177,7 @@ def main() -> int:
               f"{MODEL_DIR} was left untouched.", file=sys.stderr)
         return 1
     from classifiers.ae.build_tier import build_head, calibrate, domain_groups, group_names
-    from classifiers.ae.domains import authored_platforms, collapse, linear_lodo, per_domain_auc
+    from classifiers.ae.domains import authored_platforms, collapse, domain_of, linear_lodo, per_domain_auc
     from classifiers.ae.embed_cache import CachedEncoder
     from classifiers.ae.encoders import USE_MULTILINGUAL, encoder_for
     from classifiers.ae.layers import Layers
@@ -176,37 +185,44 @@ def main() -> int:
     from classifiers.ae.training import featurize
 
     build_lexicons(SHARED)
-    data, domains, weights = collapse(default_training_data(), authored_platforms(AUTHORED_DIR))
-    texts, feats = featurize(Layers([]), data)
-    labels = [e.label for e in data]
+    platforms = authored_platforms(AUTHORED_DIR)
+    data, domains, weights = collapse(default_training_data(), platforms)
+    n_eval = len(data)  # the scored rows; the train-only rows follow them
+    extra = train_only_data()
+    rows, row_domains = data + extra, domains + [domain_of(e, platforms) for e in extra]
+    row_weights = weights + [1.0] * len(extra)
+    texts, feats = featurize(Layers([]), rows)
+    labels = [e.label for e in rows]
     params = {n: LinearParams(feature_scale=float(v["feature_scale"]), balanced=bool(v["balanced"]))
               for n, v in LINEAR_CANDIDATES.items()}
-    lodo = {n: linear_lodo(texts, feats, labels, weights, domains, float(LINEAR_CANDIDATES[n]["c"]), p)
-            for n, p in params.items()}
+    lodo = {n: linear_lodo(texts, feats, labels, row_weights, row_domains, float(LINEAR_CANDIDATES[n]["c"]), p,
+                           n_eval=n_eval) for n, p in params.items()}
     for n, sc in lodo.items():
         print(f"linear {n}: LODO AUC {per_domain_auc(sc, data, domains)}", flush=True)
 
     cache = os.environ.get("PVWATCH_EMBED_CACHE")
     encoder = CachedEncoder(encoder_for(USE_MULTILINGUAL), Path(cache) if cache else None)
-    x = encoder.encode([e.text for e in data])
-    head, head_cal, chosen = build_head(x, data, weights, lodo, domains, USE_MULTILINGUAL,
+    x = encoder.encode([e.text for e in rows])
+    head, head_cal, chosen = build_head(x, rows, row_weights, lodo, row_domains, USE_MULTILINGUAL,
                                         {"name": "default-encoder-head", "sources": SOURCES,
-                                         "held_out": f"authored ids with sha1(id) % {HELD_OUT_MOD} == 0"})
+                                         "held_out": f"authored ids with sha1(id) % {HELD_OUT_MOD} == 0"},
+                                        n_eval=n_eval)
     cal = calibrate(lodo[chosen].tolist(), data, domain_groups(data, domains), group_names(data, domains))
     c = float(LINEAR_CANDIDATES[chosen]["c"])
-    model = LinearModel.fit(texts, feats, labels, c=c, params=params[chosen], weights=weights, meta={
+    model = LinearModel.fit(texts, feats, labels, c=c, params=params[chosen], weights=row_weights, meta={
         "name": "default", "sources": SOURCES, "candidate": chosen, "presets": cal.presets,  # linear tier alone
         "lodo_auc": per_domain_auc(lodo[chosen], data, domains), "lodo_recall": cal.recall})
     model.save(MODEL_DIR)
     head.save(HEAD_DIR)
-    print(f"wrote {MODEL_DIR}: {len(data)} distinct examples ({sum(weights):g} weighted), {sum(labels)} "
-          f"positive; linear tier {chosen!r}, presets of the linear tier alone {cal.presets}")
+    print(f"wrote {MODEL_DIR}: {len(data)} distinct examples ({sum(weights):g} weighted) and {len(extra)} "
+          f"train-only rows, {sum(labels)} positive; linear tier {chosen!r}, presets of the linear tier alone "
+          f"{cal.presets}")
     print(f"wrote {HEAD_DIR}: presets {head_cal.presets}; LODO recall {head_cal.recall}; flagged {head_cal.flagged}")
     return 0
 
 
 SOURCES = ["classifiers/data (authored corpus minus its held-out fold, written data)", "pvwatch/demo/posts.jsonl",
-           "psytar train split", "druglib train"]
+           "psytar train split", "druglib train", "druglib train: benefits and side-effect fields alone (train only)"]
 
 
 if __name__ == "__main__":

@@ -105,28 +105,31 @@ def choose(aucs: dict[Key, dict[str, float]]) -> Key:
 
 def build_head(x: np.ndarray, examples: Sequence[Example], weights: Sequence[float],
                linear_lodo: dict[str, np.ndarray], domains: Sequence[Domain], backbone: str, meta: dict[str, Any],
-               log: Callable[[str], None] = print) -> tuple[EmbeddingHead, Calibration, str]:
+               log: Callable[[str], None] = print, n_eval: int | None = None) -> tuple[EmbeddingHead, Calibration, str]:
     """Chooses, jointly, the linear-tier candidate (by its LODO scores), the head's C and the blend weight;
-    returns the head (fitted on everything), its calibration and the chosen linear candidate's name."""
+    returns the head (fitted on everything), its calibration and the chosen linear candidate's name. Rows from
+    `n_eval` on only ever train (classifiers/build_model.train_only_data): never scored, never calibrated on."""
     labels = np.asarray([e.label for e in examples], dtype=bool)
+    n = len(examples) if n_eval is None else n_eval
+    scored, sdoms = examples[:n], domains[:n]
     wts = np.asarray(weights, dtype=np.float64)
     heads: dict[float, np.ndarray] = {}
     aucs: dict[Key, dict[str, float]] = {}
     for c in C_GRID:
         def fit_score(tr: np.ndarray, te: np.ndarray, c: float = c) -> np.ndarray:
             return EmbeddingHead.fit(x[tr], labels[tr].tolist(), c=c, weights=wts[tr]).prob(x[te])
-        heads[c] = lodo_scores(domains, fit_score)
+        heads[c] = lodo_scores(domains, fit_score, n_eval)
         for name, lin in linear_lodo.items():
             for w in WEIGHT_GRID:
                 k = (name, c, w)
-                aucs[k] = per_domain_auc((1 - w) * lin + w * heads[c], examples, domains)
+                aucs[k] = per_domain_auc((1 - w) * lin + w * heads[c], scored, sdoms)
                 log(f"  linear {name}, head C={c:g}, weight={w:g}: LODO AUC mean "
                     f"{np.nanmean(list(aucs[k].values())):.4f} {aucs[k]}")
     name, c, w = choose(aucs)
     lin = linear_lodo[name]
     blended = (1 - w) * lin + w * heads[c]
-    cal = calibrate(blended.tolist(), examples, domain_groups(examples, domains), group_names(examples, domains))
-    cascade = cascade_cut(lin, labels, domains, w, cal)
+    cal = calibrate(blended.tolist(), scored, domain_groups(scored, sdoms), group_names(scored, sdoms))
+    cascade = cascade_cut(lin, labels[:n], sdoms, w, cal)
     log(f"  chosen linear {name}, head C={c:g}, weight={w:g}; cascade: encoder for linear score >= {cascade:.4f}")
     head = EmbeddingHead.fit(x, labels.tolist(), c=c, weights=wts, meta={
         **meta, "backbone": backbone, "weight": w, "cascade_below": cascade, "presets": cal.presets,

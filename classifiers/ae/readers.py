@@ -147,6 +147,25 @@ def _druglib(p: Path) -> list[Example]:
     return out
 
 
+def druglib_field_views(p: Path, min_chars: int = 10) -> list[Example]:
+    """Two more rows per Druglib review, each field alone (docs/benchmarks.md, session 15): `benefitsReview` is
+    efficacy and indication wording, not an adverse event (real lay hard negatives the whole review hides inside
+    its positive label); `sideEffectsReview` takes the reviewer's side-effect rating ("none" under "No Side
+    Effects" is a real negated reaction). Ids are `benefits:N` / `side:N`, N the review's row number."""
+    csv.field_size_limit(10_000_000)
+    out: list[Example] = []
+    with p.open(encoding="utf-8", errors="replace", newline="") as fh:
+        for n, row in enumerate(csv.DictReader(fh, delimiter="\t")):
+            rated = DRUGLIB_EFFECTS.get((row.get("sideEffects") or "").strip())
+            if rated is None:
+                continue  # continuation fragment of a multi-line record
+            for field, kind, label in (("benefitsReview", "benefits", False), ("sideEffectsReview", "side", rated)):
+                text = (row.get(field) or "").strip()
+                if len(text) >= min_chars:
+                    out.append(Example(text, label, "en", f"{kind}:{n}"))
+    return out
+
+
 def _ade(p: Path) -> list[Example]:
     """ADE-Corpus-V2: unique DRUG-AE.rel sentences are positive, ADE-NEG.txt sentences negative."""
     d = p if p.is_dir() else p.parent
