@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from classifiers.ae.lexicon import LEXICON_DIR, load_lexicon
-from classifiers.ae.readers import Example, druglib_field_views, read_corpus
+from classifiers.ae.readers import Example, druglib_field_views, psytar_sentences, read_corpus
 from classifiers.ae.text import fold_aligned
 
 REPO = Path(__file__).resolve().parents[1]
@@ -141,7 +141,7 @@ def default_training_data(require_shared: bool = True) -> list[Example]:
     """Our data (repeated OWN_WEIGHT times) plus the licence-compatible corpora's training parts."""
     data = own_data() * OWN_WEIGHT + authored_data() * AUTHORED_WEIGHT
     if SHARED.is_dir():
-        data += _tagged("psytar", read_corpus(SHARED / "psytar" / "splits_binary" / "train.csv", "tsv", lang="en"))
+        data += _tagged("psytar", psytar_sentences(SHARED / "psytar" / "splits_binary" / "train.csv"))
         data += _tagged("druglib", read_corpus(SHARED / "druglib_uci" / "drugLibTrain_raw.tsv", "druglib"))
     elif require_shared:
         raise FileNotFoundError(SHARED)
@@ -222,7 +222,8 @@ def main() -> int:
 
 
 SOURCES = ["classifiers/data (authored corpus minus its held-out fold, written data)", "pvwatch/demo/posts.jsonl",
-           "psytar train split", "druglib train", "druglib train: benefits and side-effect fields alone (train only)"]
+           "psytar train split (ADR or withdrawal)", "druglib train",
+           "druglib train: benefits and side-effect fields alone (train only)"]
 
 
 if __name__ == "__main__":

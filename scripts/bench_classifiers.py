@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from classifiers.adverse_events import AdverseEventClassifier  # noqa: E402
 from classifiers.ae.embed_cache import CachedEncoder  # noqa: E402
 from classifiers.ae.metrics import at_threshold  # noqa: E402
-from classifiers.ae.readers import Example, read_corpus  # noqa: E402
+from classifiers.ae.readers import Example, psytar_sentences, read_corpus  # noqa: E402
 from classifiers.ae.sensitivity import resolve  # noqa: E402
 from classifiers.analyzer import Analyzer  # noqa: E402
 from classifiers.build_model import SHARED, authored_data  # noqa: E402
@@ -35,6 +35,7 @@ from pvwatch.models import Sensitivity  # noqa: E402
 REPO = Path(__file__).resolve().parents[1]
 NEVER_SAW = {"smm4h_en": "SMM4H en (never trained on)", "smm4h_fr": "SMM4H fr (never trained on)",
              "psytar_test": "PsyTAR test split (training used the train split)",
+             "psytar_test_wd": "PsyTAR test split labelled ADR or withdrawal, our boundary (not trained on)",
              "druglib_test": "Druglib test file (training used the train file)",
              "ade_corpus_v2": "ADE-Corpus-V2 (never trained on)",
              "authored_heldout_fr": "authored fr held-out fold (excluded from training)",
@@ -47,6 +48,7 @@ def corpora() -> dict[str, list[Example]]:
         "smm4h_en": read_corpus(SHARED / "smm4h2020" / "en_train.tsv", lang="en"),
         "smm4h_fr": read_corpus(SHARED / "smm4h2020" / "fr_train.tsv", lang="fr"),
         "psytar_test": read_corpus(SHARED / "psytar" / "splits_binary" / "test.csv", "tsv", lang="en"),
+        "psytar_test_wd": psytar_sentences(SHARED / "psytar" / "splits_binary" / "test.csv"),
         "druglib_test": read_corpus(SHARED / "druglib_uci" / "drugLibTest_raw.tsv", "druglib"),
         "ade_corpus_v2": read_corpus(SHARED / "ade_corpus_v2", "ade"),
         "authored_heldout_fr": [e for e in held if e.lang == "fr"],

@@ -1,5 +1,6 @@
-"""Train-only rows of the default build (issue 12, session 15): Druglib's review fields read alone, and a head
-build that trains on rows it never scores nor calibrates on."""
+"""How the default build reads its shippable corpora (issue 12, session 15): Druglib's review fields as train-only
+rows, a head build that trains on rows it never scores nor calibrates on, and PsyTAR under our labelling boundary
+(a withdrawal reaction is an adverse event)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from classifiers.ae.build_tier import build_head
 from classifiers.ae.domains import Domain
-from classifiers.ae.readers import Example, druglib_field_views
+from classifiers.ae.readers import Example, druglib_field_views, psytar_sentences
 
 HEADER = "\t".join(["", "urlDrugName", "rating", "effectiveness", "sideEffects", "condition", "benefitsReview",
                     "sideEffectsReview", "commentsReview"])
@@ -72,3 +73,15 @@ def test_build_head_trains_on_train_only_rows_but_never_scores_them() -> None:
     everything, _, _ = build_head(x, scored + extra, weights, {"linear": rng.random(n + len(extra))}, domains,
                                   "b", meta, log=lambda _: None)
     assert "druglib" in everything.meta["lodo_auc"]
+
+
+def test_psytar_sentences_count_a_withdrawal_reaction_as_an_adverse_event(tmp_path: Path) -> None:
+    rows = [("I gained 20 pounds on it", 1, 0), ("brain zaps for weeks after I stopped", 0, 1),
+            ("missed a dose: dizzy and nauseous, then it started to work", 1, 1), ("it lifted my mood", 0, 0),
+            ('he said "it was fine" for him', 0, 0)]  # a quote is text (PsyTAR's split files are unquoted)
+    p = tmp_path / "train.csv"
+    p.write_text("sentences\tADR\tWD\tEF\tINF\tSSI\tDI\n" + "".join(
+        f"{t}\t{a}\t{w}\t0\t0\t0\t0\n" for t, a, w in rows), encoding="utf-8")
+    got = psytar_sentences(p)
+    assert [(e.text, e.label) for e in got] == [(t, bool(a or w)) for t, a, w in rows]
+    assert all(e.lang == "en" for e in got) and len({e.id for e in got}) == len(rows)

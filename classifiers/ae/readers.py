@@ -147,6 +147,16 @@ def _druglib(p: Path) -> list[Example]:
     return out
 
 
+def psytar_sentences(p: Path) -> list[Example]:
+    """PsyTAR's binary split under our labelling boundary: a sentence is an adverse event when it reports an
+    adverse drug reaction (ADR) *or a withdrawal reaction* (WD), which EMA GVP and our authored corpus
+    (`ae.withdrawal`) count as adverse reactions; PsyTAR's ADR column alone leaves "brain zaps when I miss a
+    dose" negative. Sentences line up by row (the same file read twice, text checked)."""
+    wd = {(e.id, e.text) for e in read_corpus(p, "tsv", label_col="WD", lang="en") if e.label}
+    return [Example(e.text, e.label or (e.id, e.text) in wd, e.lang, e.id)
+            for e in read_corpus(p, "tsv", label_col="ADR", lang="en")]
+
+
 def druglib_field_views(p: Path, min_chars: int = 10) -> list[Example]:
     """Two more rows per Druglib review, each field alone (docs/benchmarks.md, session 15): `benefitsReview` is
     efficacy and indication wording, not an adverse event (real lay hard negatives the whole review hides inside
