@@ -2,7 +2,8 @@
 
 Only licence-compatible sources (../shared/data/README.md): PsyTAR (CC BY 4.0), Druglib/UCI (CC BY 4.0),
 BDPM (Licence Ouverte), plus the data we wrote (classifiers/data/, pvwatch/demo/posts.jsonl). Deterministic:
-same inputs, same files. Benchmark hold-outs stay out: PsyTAR's test split and Druglib's test file.
+same inputs, same files. Benchmark hold-outs stay out: PsyTAR's test split and Druglib's test file, and any
+training text they repeat.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ OWN_WEIGHT = 3  # our few tweet-style and French examples are repeated so the re
 AUTHORED_DIR = REPO / "classifiers" / "data" / "authored"
 AUTHORED_WEIGHT = 2  # the authored corpus is large already; twice is enough to outweigh the reviews' register
 HELD_OUT_MOD = 10  # authored posts with sha1(id) % 10 == 0 are never trained on: tests/test_default_model.py
+PSYTAR_TEST = (SHARED / "psytar" / "splits_binary" / "test.csv", "tsv")  # scored by the benchmark, never trained on
+DRUGLIB_TRAIN = SHARED / "druglib_uci" / "drugLibTrain_raw.tsv"
+DRUGLIB_TEST = (SHARED / "druglib_uci" / "drugLibTest_raw.tsv", "druglib")
 MODEL_DIR = REPO / "classifiers" / "models" / "default"
 HEAD_DIR = MODEL_DIR / "encoder"
 
@@ -138,11 +142,14 @@ def own_data() -> list[Example]:
 
 
 def default_training_data(require_shared: bool = True) -> list[Example]:
-    """Our data (repeated OWN_WEIGHT times) plus the licence-compatible corpora's training parts."""
+    """Our data (repeated OWN_WEIGHT times) plus the licence-compatible corpora's training parts: PsyTAR's train
+    and dev splits (the benchmark scores its test split) and Druglib's train file."""
     data = own_data() * OWN_WEIGHT + authored_data() * AUTHORED_WEIGHT
     if SHARED.is_dir():
-        data += _tagged("psytar", psytar_sentences(SHARED / "psytar" / "splits_binary" / "train.csv"))
-        data += _tagged("druglib", read_corpus(SHARED / "druglib_uci" / "drugLibTrain_raw.tsv", "druglib"))
+        psytar = SHARED / "psytar" / "splits_binary"
+        data += _unseen(_tagged("psytar", psytar_sentences(psytar / "train.csv"))
+                        + _tagged("psytar:dev", psytar_sentences(psytar / "dev.csv")), PSYTAR_TEST)
+        data += _unseen(_tagged("druglib", read_corpus(DRUGLIB_TRAIN, "druglib")), DRUGLIB_TEST)
     elif require_shared:
         raise FileNotFoundError(SHARED)
     return data
@@ -154,7 +161,15 @@ def train_only_data() -> list[Example]:
     training side with it and every domain is still judged on its own rows (docs/benchmarks.md, session 15)."""
     if not SHARED.is_dir():
         return []
-    return _tagged("druglib", druglib_field_views(SHARED / "druglib_uci" / "drugLibTrain_raw.tsv"))
+    return _unseen(_tagged("druglib", druglib_field_views(DRUGLIB_TRAIN)), DRUGLIB_TEST)
+
+
+def _unseen(examples: list[Example], test: tuple[Path, str]) -> list[Example]:
+    """The rows whose text is not in the benchmark's test file: PsyTAR and Druglib repeat a few texts across
+    their own splits (8 PsyTAR train sentences, 15 Druglib reviews), and a test text must never train."""
+    path, fmt = test
+    seen = {e.text.strip() for e in read_corpus(path, fmt, lang="en")}
+    return [e for e in examples if e.text.strip() not in seen]
 
 
 def _tagged(source: str, examples: list[Example]) -> list[Example]:
@@ -222,7 +237,7 @@ def main() -> int:
 
 
 SOURCES = ["classifiers/data (authored corpus minus its held-out fold, written data)", "pvwatch/demo/posts.jsonl",
-           "psytar train split (ADR or withdrawal)", "druglib train",
+           "psytar train + dev splits (ADR or withdrawal)", "druglib train",
            "druglib train: benefits and side-effect fields alone (train only)"]
 
 

@@ -85,3 +85,16 @@ def test_psytar_sentences_count_a_withdrawal_reaction_as_an_adverse_event(tmp_pa
     got = psytar_sentences(p)
     assert [(e.text, e.label) for e in got] == [(t, bool(a or w)) for t, a, w in rows]
     assert all(e.lang == "en" for e in got) and len({e.id for e in got}) == len(rows)
+
+
+def test_a_text_the_benchmark_scores_never_trains(tmp_path: Path) -> None:
+    """PsyTAR and Druglib repeat a few texts across their own splits: the build drops a training row whose text
+    the test file holds (whitespace aside), and keeps the rest in order."""
+    from classifiers.build_model import _unseen
+
+    test = tmp_path / "test.csv"
+    test.write_text("sentences\tADR\tWD\nNo side effects at all.\t0\t0\nI gained weight\t1\t0\n", encoding="utf-8")
+    train = [Example("I gained weight ", True, "en", "psytar:1"), Example("it helped", False, "en", "psytar:2"),
+             Example("No side effects at all.", False, "en", "psytar:3"), Example("I gained weight fast", True,
+                                                                                  "en", "psytar:4")]
+    assert [e.id for e in _unseen(train, (test, "tsv"))] == ["psytar:2", "psytar:4"]
