@@ -34,9 +34,9 @@ from pvwatch.models import Sensitivity  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 NEVER_SAW = {"smm4h_en": "SMM4H en (never trained on)", "smm4h_fr": "SMM4H fr (never trained on)",
-             "psytar_test": "PsyTAR test split (training used the train split)",
+             "psytar_test": "PsyTAR test split (training used the train and dev splits, minus any test text)",
              "psytar_test_wd": "PsyTAR test split labelled ADR or withdrawal, our boundary (not trained on)",
-             "druglib_test": "Druglib test file (training used the train file)",
+             "druglib_test": "Druglib test file (training used the train file, minus any test text)",
              "ade_corpus_v2": "ADE-Corpus-V2 (never trained on)",
              "authored_heldout_fr": "authored fr held-out fold (excluded from training)",
              "authored_heldout_en": "authored en held-out fold (excluded from training)"}

@@ -14,22 +14,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import numpy as np  # noqa: E402
-from research_views_ae import head_fitter  # noqa: E402
-from select_ae_model import cached_features  # noqa: E402
+from research_lodo import lodo_blends, summary  # noqa: E402
 
-from classifiers.ae.build_tier import C_GRID, WEIGHT_GRID, Key, choose  # noqa: E402
+from classifiers.ae.build_tier import Key, choose  # noqa: E402
 from classifiers.ae.domains import (  # noqa: E402
     authored_platforms,
-    collapse,
-    domain_of,
-    linear_lodo,
-    lodo_scores,
     per_domain_auc,  # noqa: E402
 )
-from classifiers.ae.model import LinearParams  # noqa: E402
 from classifiers.ae.readers import Example, psytar_sentences  # noqa: E402
-from classifiers.build_model import AUTHORED_DIR, SHARED, default_training_data, train_only_data  # noqa: E402
+from classifiers.build_model import AUTHORED_DIR, SHARED, default_training_data  # noqa: E402
 
 
 def dev_rows() -> list[Example]:
@@ -46,29 +39,18 @@ def main() -> int:
     from classifiers.ae.encoders import USE_MULTILINGUAL, encoder_for
 
     use = CachedEncoder(encoder_for(USE_MULTILINGUAL), args.cache / "emb_use")
-    params = LinearParams(feature_scale=0.0, balanced=False)
-    extra = train_only_data()
     table: dict[Key, dict[str, float]] = {}
     for name in ("default", "dev"):
-        base = default_training_data() + (dev_rows() if name == "dev" else [])
-        data, doms, weights = collapse(base, platforms)
-        n = len(data)
-        rows, d = data + extra, doms + [domain_of(e, platforms) for e in extra]
-        w = np.asarray(weights + [1.0] * len(extra))
-        y = np.asarray([e.label for e in rows], dtype=bool)
-        texts, feats = cached_features(rows, args.cache / "feats.jsonl")
-        lin = linear_lodo(texts, feats, y.tolist(), w.tolist(), d, 2.0, params, n_eval=n)
-        x = use.encode([e.text for e in rows])
-        heads = {c: lodo_scores(d, head_fitter(x, y, w, c), n_eval=n) for c in C_GRID}
-        for c in C_GRID:
-            for wt in WEIGHT_GRID:
-                aucs = per_domain_auc((1 - wt) * lin + wt * heads[c], data, doms)
-                table[(name, c, wt)] = {k: v for k, v in aucs.items() if k != "psytar"}
+        cand = lodo_blends(default_training_data() + (dev_rows() if name == "dev" else []), platforms,
+                           args.cache, use)
+        n = len(cand.data)
+        for key, blend in cand.blends.items():
+            aucs = per_domain_auc(blend, cand.data, cand.domains)
+            table[(name, *key)] = {k: v for k, v in aucs.items() if k != "psytar"}
         k = choose({key: v for key, v in table.items() if key[0] == name})
-        print(f"[{name}] {n} rows; pick C={k[1]:g} w={k[2]:g}: seven domains mean "
-              f"{np.nanmean(list(table[k].values())):.4f} {table[k]}", flush=True)
+        print(f"[{name}] {n} rows; pick C={k[1]:g} w={k[2]:g}: seven domains {summary(table[k])}", flush=True)
     k = choose(table)
-    print(f"rule (seven other domains) picks {k}: mean {np.nanmean(list(table[k].values())):.4f}", flush=True)
+    print(f"rule (seven other domains) picks {k}: {summary(table[k])}", flush=True)
     return 0
 
 

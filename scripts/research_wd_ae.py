@@ -18,23 +18,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
-from research_views_ae import head_fitter  # noqa: E402
-from select_ae_model import cached_features  # noqa: E402
+from research_lodo import lodo_blends  # noqa: E402
 
-from classifiers.ae.build_tier import C_GRID, WEIGHT_GRID, Key, choose  # noqa: E402
+from classifiers.ae.build_tier import Key, choose  # noqa: E402
 from classifiers.ae.domains import (  # noqa: E402
     Domain,
     authored_platforms,
-    collapse,
-    domain_of,
-    linear_lodo,
-    lodo_scores,
     per_domain_auc,
     roc_auc,
 )
-from classifiers.ae.model import LinearParams  # noqa: E402
 from classifiers.ae.readers import Example, read_corpus  # noqa: E402
-from classifiers.build_model import AUTHORED_DIR, SHARED, default_training_data, train_only_data  # noqa: E402
+from classifiers.build_model import AUTHORED_DIR, SHARED, default_training_data  # noqa: E402
 
 
 def withdrawal_ids() -> set[str]:
@@ -56,25 +50,14 @@ def main() -> int:
     from classifiers.ae.encoders import USE_MULTILINGUAL, encoder_for
 
     use = CachedEncoder(encoder_for(USE_MULTILINGUAL), args.cache / "emb_use")
-    params = LinearParams(feature_scale=0.0, balanced=False)
-    extra = train_only_data()
     blends: dict[str, dict[tuple[float, float], np.ndarray]] = {}
     scored: dict[str, tuple[list[Example], list[Domain]]] = {}
     for name in ("default", "wd"):
         base = default_training_data()
-        data, doms, weights = collapse(relabel(base, wd) if name == "wd" else base, platforms)
-        n = len(data)
-        rows, d = data + extra, doms + [domain_of(e, platforms) for e in extra]
-        w = np.asarray(weights + [1.0] * len(extra))
-        y = np.asarray([e.label for e in rows], dtype=bool)
-        texts, feats = cached_features(rows, args.cache / "feats.jsonl")
-        lin = linear_lodo(texts, feats, y.tolist(), w.tolist(), d, 2.0, params, n_eval=n)
-        x = use.encode([e.text for e in rows])
-        heads = {c: lodo_scores(d, head_fitter(x, y, w, c), n_eval=n) for c in C_GRID}
-        blends[name] = {(c, wt): (1 - wt) * lin + wt * heads[c] for c in C_GRID for wt in WEIGHT_GRID}
-        scored[name] = (data, doms)
-        print(f"[{name}] {sum(e.label for e in data)} positive rows of {n}; linear "
-              f"{per_domain_auc(lin, data, doms)}", flush=True)
+        cand = lodo_blends(relabel(base, wd) if name == "wd" else base, platforms, args.cache, use)
+        blends[name], scored[name] = cand.blends, (cand.data, cand.domains)
+        print(f"[{name}] {sum(e.label for e in cand.data)} positive rows of {len(cand.data)}; linear "
+              f"{per_domain_auc(cand.linear, cand.data, cand.domains)}", flush=True)
     table: dict[Key, dict[str, float]] = {}
     for name, by_key in blends.items():
         data, doms = scored[name]
@@ -91,9 +74,9 @@ def main() -> int:
         # PsyTAR's LODO scores under both definitions, on the rows both runs share
         idx = [i for i, (e, dd) in enumerate(zip(wd_data, wd_doms, strict=True))
                if dd is Domain.psytar and e.id in by_id and e.id in adr_label]
-        s = [float(by_id[wd_data[i].id]) for i in idx]
-        both = roc_auc(s, [wd_data[i].label for i in idx])
-        adr = roc_auc(s, [adr_label[wd_data[i].id] for i in idx])
+        pick = [float(by_id[wd_data[i].id]) for i in idx]
+        both = roc_auc(pick, [wd_data[i].label for i in idx])
+        adr = roc_auc(pick, [adr_label[wd_data[i].id] for i in idx])
         print(f"[{name}] pick C={kk[1]:g} w={kk[2]:g}: seven domains mean "
               f"{np.nanmean(list(table[kk].values())):.4f} {table[kk]}; PsyTAR LODO AUC, ADR or WD {both:.4f}, "
               f"ADR only {adr:.4f} ({len(idx)} sentences)", flush=True)
