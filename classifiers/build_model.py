@@ -20,6 +20,8 @@ from typing import Any
 
 from classifiers.ae.lexicon import LEXICON_DIR, load_lexicon
 from classifiers.ae.readers import Example, druglib_field_views, psytar_sentences, read_corpus
+from classifiers.ae.relabel import load as load_relabels
+from classifiers.ae.relabel import relabel_reviews, relabel_sides
 from classifiers.ae.text import fold_aligned
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,6 +39,10 @@ PSYTAR_TEST = (SHARED / "psytar" / "splits_binary" / "test.csv", "tsv")  # score
 DRUGLIB_TRAIN = SHARED / "druglib_uci" / "drugLibTrain_raw.tsv"
 DRUGLIB_TEST = (SHARED / "druglib_uci" / "drugLibTest_raw.tsv", "druglib")
 MODEL_DIR = REPO / "classifiers" / "models" / "default"
+# Session 16 round (docs/benchmarks.md): our read labels of Druglib side-effect texts, for the train-only field
+# rows (RELABEL_SIDES) and for the whole reviews rated "No Side Effects" whose text reports a reaction.
+RELABEL_SIDES = True
+RELABEL_REVIEWS = True
 HEAD_DIR = MODEL_DIR / "encoder"
 
 _SALT_PREFIX = re.compile(r"^(chlorhydrate|bromhydrate|maleate|sulfate|citrate|tartrate|fumarate|succinate|mesilate|"
@@ -142,27 +148,31 @@ def own_data() -> list[Example]:
     return out
 
 
-def default_training_data(require_shared: bool = True) -> list[Example]:
+def default_training_data(require_shared: bool = True, relabel: bool = RELABEL_REVIEWS) -> list[Example]:
     """Our data (repeated OWN_WEIGHT times) plus the licence-compatible corpora's training parts: PsyTAR's train
-    and dev splits (the benchmark scores its test split) and Druglib's train file."""
+    and dev splits (the benchmark scores its test split) and Druglib's train file (`relabel`: with our labels
+    where a "No Side Effects" review's text reports a reaction)."""
     data = own_data() * OWN_WEIGHT + authored_data() * AUTHORED_WEIGHT
     if SHARED.is_dir():
         psytar = SHARED / "psytar" / "splits_binary"
         data += _unseen(_tagged("psytar", psytar_sentences(psytar / "train.csv"))
                         + _tagged("psytar:dev", psytar_sentences(psytar / "dev.csv")), PSYTAR_TEST)
-        data += _unseen(_tagged("druglib", read_corpus(DRUGLIB_TRAIN, "druglib")), DRUGLIB_TEST)
+        reviews = _tagged("druglib", read_corpus(DRUGLIB_TRAIN, "druglib"))
+        data += _unseen(relabel_reviews(reviews, load_relabels()) if relabel else reviews, DRUGLIB_TEST)
     elif require_shared:
         raise FileNotFoundError(SHARED)
     return data
 
 
-def train_only_data() -> list[Example]:
+def train_only_data(relabel: bool = RELABEL_SIDES) -> list[Example]:
     """Rows that train both tiers but are never scored nor calibrated on: each Druglib training review's benefits
-    and side-effect fields alone (weight 1). They are in the Druglib domain (ids `druglib:...`), so they leave the
-    training side with it and every domain is still judged on its own rows (docs/benchmarks.md, session 15)."""
+    and side-effect fields alone (weight 1; `relabel`: a side-effect text takes our read label, not the rating).
+    They are in the Druglib domain (ids `druglib:...`), so they leave the training side with it and every domain
+    is still judged on its own rows (docs/benchmarks.md, session 15)."""
     if not SHARED.is_dir():
         return []
-    return _unseen(_tagged("druglib", druglib_field_views(DRUGLIB_TRAIN)), DRUGLIB_TEST)
+    rows = _tagged("druglib", druglib_field_views(DRUGLIB_TRAIN))
+    return _unseen(relabel_sides(rows, load_relabels()) if relabel else rows, DRUGLIB_TEST)
 
 
 def _unseen(examples: list[Example], test: tuple[Path, str]) -> list[Example]:
@@ -244,7 +254,8 @@ def main() -> int:
 
 SOURCES = ["classifiers/data (authored corpus minus its held-out fold, written data)", "pvwatch/demo/posts.jsonl",
            "psytar train + dev splits (ADR or withdrawal)", "druglib train",
-           "druglib train: benefits and side-effect fields alone (train only)"]
+           "druglib train: benefits and side-effect fields alone (train only)",
+           "classifiers/data/relabel: our read labels of Druglib side-effect texts"]
 
 
 if __name__ == "__main__":

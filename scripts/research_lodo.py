@@ -1,5 +1,6 @@
-"""Shared by the session 15 research scripts (research_views_ae.py, research_wd_ae.py, research_psytar_dev.py):
-the LODO blends of one candidate training set, on top of train-only rows. Shippable data only."""
+"""Shared by the research scripts of sessions 15-16 (research_views_ae.py, research_wd_ae.py,
+research_psytar_dev.py, research_druglib_relabel.py, research_mlp_head.py): the LODO blends of one candidate
+training set, on top of train-only rows. Shippable data only."""
 
 from __future__ import annotations
 
@@ -40,22 +41,39 @@ def head_fitter(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float) -> Fit:
     return fit
 
 
-def lodo_blends(base: list[Example], platforms: dict[str, str], cache: Path, use: Any,
-                extra: list[Example] | None = None) -> Candidate:
-    """The shipped family (linear `nofeat+unbalanced`, C=2, + USE head at every C x weight) trained on `base`
-    plus train-only rows (the build's unless `extra` is given), scored leave-one-domain-out on `base`'s rows."""
+@dataclass
+class Prepared:
+    data: list[Example]  # the scored rows (collapsed), then the train-only rows follow them in `rows`
+    domains: list[Domain]
+    row_domains: list[Domain]
+    w: np.ndarray
+    y: np.ndarray
+    linear: np.ndarray  # LODO scores of the shipped linear tier on the scored rows
+    x: np.ndarray  # USE embeddings of every row
+
+
+def prepare(base: list[Example], platforms: dict[str, str], cache: Path, use: Any,
+            extra: list[Example] | None = None) -> Prepared:
+    """The shipped linear tier (`nofeat+unbalanced`, C=2) trained on `base` plus train-only rows (the build's
+    unless `extra` is given), scored leave-one-domain-out on `base`'s rows; and every row's USE embedding."""
     extra = train_only_data() if extra is None else extra
     data, doms, weights = collapse(base, platforms)
-    n = len(data)
     rows, d = data + extra, doms + [domain_of(e, platforms) for e in extra]
     w = np.asarray(weights + [1.0] * len(extra))
     y = np.asarray([e.label for e in rows], dtype=bool)
     texts, feats = cached_features(rows, cache / "feats.jsonl")
     params = LinearParams(feature_scale=0.0, balanced=False)
-    lin = linear_lodo(texts, feats, y.tolist(), w.tolist(), d, 2.0, params, n_eval=n)
-    x = use.encode([e.text for e in rows])
-    heads = {c: lodo_scores(d, head_fitter(x, y, w, c), n_eval=n) for c in C_GRID}
-    return Candidate(data, doms, lin, {(c, wt): (1 - wt) * lin + wt * heads[c] for c in C_GRID for wt in WEIGHT_GRID})
+    lin = linear_lodo(texts, feats, y.tolist(), w.tolist(), d, 2.0, params, n_eval=len(data))
+    return Prepared(data, doms, d, w, y, lin, use.encode([e.text for e in rows]))
+
+
+def lodo_blends(base: list[Example], platforms: dict[str, str], cache: Path, use: Any,
+                extra: list[Example] | None = None) -> Candidate:
+    """The shipped family (linear + USE head at every C x weight), scored leave-one-domain-out on `base`'s rows."""
+    p = prepare(base, platforms, cache, use, extra)
+    heads = {c: lodo_scores(p.row_domains, head_fitter(p.x, p.y, p.w, c), n_eval=len(p.data)) for c in C_GRID}
+    return Candidate(p.data, p.domains, p.linear,
+                     {(c, wt): (1 - wt) * p.linear + wt * heads[c] for c in C_GRID for wt in WEIGHT_GRID})
 
 
 def summary(aucs: dict[str, float]) -> str:

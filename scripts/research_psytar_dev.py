@@ -16,13 +16,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from research_lodo import lodo_blends, summary  # noqa: E402
 
-from classifiers.ae.build_tier import Key, choose  # noqa: E402
+from classifiers.ae.build_tier import choose  # noqa: E402
 from classifiers.ae.domains import (  # noqa: E402
     authored_platforms,
     per_domain_auc,  # noqa: E402
 )
 from classifiers.ae.readers import Example, psytar_sentences  # noqa: E402
 from classifiers.build_model import AUTHORED_DIR, SHARED, default_training_data  # noqa: E402
+
+Key = tuple[str, float, float]  # (candidate, head C or alpha, blend weight)
 
 
 def dev_rows() -> list[Example]:

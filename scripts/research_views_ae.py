@@ -23,12 +23,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 from research_lodo import lodo_blends, summary  # noqa: E402
 
-from classifiers.ae.build_tier import C_GRID, WEIGHT_GRID, Key, choose  # noqa: E402
+from classifiers.ae.build_tier import C_GRID, WEIGHT_GRID, choose  # noqa: E402
 from classifiers.ae.domains import authored_platforms, collapse, per_domain_auc  # noqa: E402
 from classifiers.ae.readers import Example, druglib_field_views  # noqa: E402
 from classifiers.build_model import AUTHORED_DIR, SHARED, default_training_data  # noqa: E402
 
 VIEWS = {"benefits": ("benefits",), "side": ("side",), "both": ("benefits", "side")}
+
+Key = tuple[str, float, float]  # (candidate, head C or alpha, blend weight)
 
 
 def druglib_views(kinds: tuple[str, ...]) -> list[Example]:

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 from research_lodo import lodo_blends  # noqa: E402
 
-from classifiers.ae.build_tier import Key, choose  # noqa: E402
+from classifiers.ae.build_tier import choose  # noqa: E402
 from classifiers.ae.domains import (  # noqa: E402
     Domain,
     authored_platforms,
@@ -29,6 +29,8 @@ from classifiers.ae.domains import (  # noqa: E402
 )
 from classifiers.ae.readers import Example, read_corpus  # noqa: E402
 from classifiers.build_model import AUTHORED_DIR, SHARED, default_training_data  # noqa: E402
+
+Key = tuple[str, float, float]  # (candidate, head C or alpha, blend weight)
 
 
 def withdrawal_ids() -> set[str]:

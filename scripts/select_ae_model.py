@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from classifiers.ae.build_tier import C_GRID, WEIGHT_GRID, Key, choose  # noqa: E402
+from classifiers.ae.build_tier import C_GRID, WEIGHT_GRID, choose  # noqa: E402
 from classifiers.ae.domains import Domain, authored_platforms, collapse, linear_lodo, lodo_scores, per_domain_auc  # noqa: E402
 from classifiers.ae.head import EmbeddingHead  # noqa: E402
 from classifiers.ae.layers import Layers  # noqa: E402
@@ -52,6 +52,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "feat3": {},
     "stopw": {"params": LinearParams(word={**WORD, "stop_words": FUNCTION_WORDS})},
 }
+
+Key = tuple[str, float, float]  # (candidate, head C or alpha, blend weight)
 
 
 def key(e: Example) -> str:

@@ -12,17 +12,21 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from classifiers.ae.domains import DOMAINS_BY_LANG, Domain, distinct_index, lodo_scores, per_domain_auc
-from classifiers.ae.head import EmbeddingHead
+from classifiers.ae.head import EmbeddingHead, HeadKind, HeadSpec
 from classifiers.ae.metrics import threshold_for_recall
 from classifiers.ae.readers import Example
 from classifiers.ae.sensitivity import ANY_LANG, TARGET_RECALL
 
 C_GRID = (0.3, 1.0, 3.0)
+MLP_ALPHAS = (0.1, 1.0, 10.0)
+# The head candidates the build chooses among (session 16 added the one-hidden-layer family: docs/benchmarks.md)
+HEAD_GRID = tuple(HeadSpec(HeadKind.logistic, c) for c in C_GRID) + tuple(HeadSpec(HeadKind.mlp, a)
+                                                                          for a in MLP_ALPHAS)
 WEIGHT_GRID = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 TIE = 0.002  # mean-AUC differences below this are noise: the worst domain decides
 CASCADE_KEEP = 0.99  # share of each domain's LODO adverse events the cascade must still send to the encoder
@@ -92,10 +96,11 @@ def group_names(examples: Sequence[Example], domains: Sequence[Domain]) -> dict[
             for lang, doms in DOMAINS_BY_LANG.items()}
 
 
-Key = tuple[str, float, float]  # (linear-tier candidate, head C, blend weight)
+Key = tuple[str, HeadSpec, float]  # (linear-tier candidate, head, blend weight)
+K = TypeVar("K", bound=tuple[Any, ...])  # research scripts key their own candidates the same way
 
 
-def choose(aucs: dict[Key, dict[str, float]]) -> Key:
+def choose(aucs: dict[K, dict[str, float]]) -> K:
     """The protocol: highest mean AUC over the domains; within TIE of it, the best worst domain."""
     mean = {k: float(np.nanmean(list(v.values()))) for k, v in aucs.items()}
     top = max(mean.values())
@@ -113,28 +118,28 @@ def build_head(x: np.ndarray, examples: Sequence[Example], weights: Sequence[flo
     n = len(examples) if n_eval is None else n_eval
     scored, sdoms = examples[:n], domains[:n]
     wts = np.asarray(weights, dtype=np.float64)
-    heads: dict[float, np.ndarray] = {}
+    heads: dict[HeadSpec, np.ndarray] = {}
     aucs: dict[Key, dict[str, float]] = {}
-    for c in C_GRID:
-        def fit_score(tr: np.ndarray, te: np.ndarray, c: float = c) -> np.ndarray:
-            return EmbeddingHead.fit(x[tr], labels[tr].tolist(), c=c, weights=wts[tr]).prob(x[te])
-        heads[c] = lodo_scores(domains, fit_score, n_eval)
+    for spec in HEAD_GRID:
+        def fit_score(tr: np.ndarray, te: np.ndarray, spec: HeadSpec = spec) -> np.ndarray:
+            return EmbeddingHead.fit(x[tr], labels[tr].tolist(), weights=wts[tr], spec=spec).prob(x[te])
+        heads[spec] = lodo_scores(domains, fit_score, n_eval)
         for name, lin in linear_lodo.items():
             for w in WEIGHT_GRID:
-                k = (name, c, w)
-                aucs[k] = per_domain_auc((1 - w) * lin + w * heads[c], scored, sdoms)
-                log(f"  linear {name}, head C={c:g}, weight={w:g}: LODO AUC mean "
+                k = (name, spec, w)
+                aucs[k] = per_domain_auc((1 - w) * lin + w * heads[spec], scored, sdoms)
+                log(f"  linear {name}, head {spec}, weight={w:g}: LODO AUC mean "
                     f"{np.nanmean(list(aucs[k].values())):.4f} {aucs[k]}")
-    name, c, w = choose(aucs)
+    name, spec, w = choose(aucs)
     lin = linear_lodo[name]
-    blended = (1 - w) * lin + w * heads[c]
+    blended = (1 - w) * lin + w * heads[spec]
     cal = calibrate(blended.tolist(), scored, domain_groups(scored, sdoms), group_names(scored, sdoms))
     cascade = cascade_cut(lin, labels[:n], sdoms, w, cal)
-    log(f"  chosen linear {name}, head C={c:g}, weight={w:g}; cascade: encoder for linear score >= {cascade:.4f}")
-    head = EmbeddingHead.fit(x, labels.tolist(), c=c, weights=wts, meta={
+    log(f"  chosen linear {name}, head {spec}, weight={w:g}; cascade: encoder for linear score >= {cascade:.4f}")
+    head = EmbeddingHead.fit(x, labels.tolist(), weights=wts, spec=spec, meta={
         **meta, "backbone": backbone, "weight": w, "cascade_below": cascade, "presets": cal.presets,
         "linear_candidate": name, "lodo_recall": cal.recall, "lodo_flagged": cal.flagged,
-        "lodo_auc": aucs[(name, c, w)], "target_recall": {s.value: r for s, r in TARGET_RECALL.items()}})
+        "lodo_auc": aucs[(name, spec, w)], "target_recall": {s.value: r for s, r in TARGET_RECALL.items()}})
     return head, cal, name
 
 
