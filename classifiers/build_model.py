@@ -23,6 +23,8 @@ from classifiers.ae.readers import Example, druglib_field_views, psytar_sentence
 from classifiers.ae.relabel import load as load_relabels
 from classifiers.ae.relabel import relabel_reviews, relabel_sides
 from classifiers.ae.text import fold_aligned
+from classifiers.ae.translated import load as load_translations
+from classifiers.ae.translated import translated_rows
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("PVWATCH_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -43,6 +45,10 @@ MODEL_DIR = REPO / "classifiers" / "models" / "default"
 # rows (RELABEL_SIDES) and for the whole reviews rated "No Side Effects" whose text reports a reaction.
 RELABEL_SIDES = True
 RELABEL_REVIEWS = True
+# Session 17 round: our lay-French translations of PsyTAR's training sentences as train-only rows
+# (classifiers/data/translated/README.md). Off: they lost .004 mean LODO AUC and .011 on the French domains, so
+# the round's rule did not adopt them (docs/benchmarks.md); the switch keeps the ablation reproducible.
+TRANSLATED_PSYTAR = False
 HEAD_DIR = MODEL_DIR / "encoder"
 
 _SALT_PREFIX = re.compile(r"^(chlorhydrate|bromhydrate|maleate|sulfate|citrate|tartrate|fumarate|succinate|mesilate|"
@@ -154,9 +160,7 @@ def default_training_data(require_shared: bool = True, relabel: bool = RELABEL_R
     where a "No Side Effects" review's text reports a reaction)."""
     data = own_data() * OWN_WEIGHT + authored_data() * AUTHORED_WEIGHT
     if SHARED.is_dir():
-        psytar = SHARED / "psytar" / "splits_binary"
-        data += _unseen(_tagged("psytar", psytar_sentences(psytar / "train.csv"))
-                        + _tagged("psytar:dev", psytar_sentences(psytar / "dev.csv")), PSYTAR_TEST)
+        data += psytar_training()
         reviews = _tagged("druglib", read_corpus(DRUGLIB_TRAIN, "druglib"))
         data += _unseen(relabel_reviews(reviews, load_relabels()) if relabel else reviews, DRUGLIB_TEST)
     elif require_shared:
@@ -164,15 +168,26 @@ def default_training_data(require_shared: bool = True, relabel: bool = RELABEL_R
     return data
 
 
-def train_only_data(relabel: bool = RELABEL_SIDES) -> list[Example]:
-    """Rows that train both tiers but are never scored nor calibrated on: each Druglib training review's benefits
-    and side-effect fields alone (weight 1; `relabel`: a side-effect text takes our read label, not the rating).
-    They are in the Druglib domain (ids `druglib:...`), so they leave the training side with it and every domain
-    is still judged on its own rows (docs/benchmarks.md, session 15)."""
+def psytar_training() -> list[Example]:
+    """PsyTAR's train and dev sentences (the benchmark scores its test split), minus any text the test repeats."""
+    psytar = SHARED / "psytar" / "splits_binary"
+    return _unseen(_tagged("psytar", psytar_sentences(psytar / "train.csv"))
+                   + _tagged("psytar:dev", psytar_sentences(psytar / "dev.csv")), PSYTAR_TEST)
+
+
+def train_only_data(relabel: bool = RELABEL_SIDES, translated: bool = TRANSLATED_PSYTAR) -> list[Example]:
+    """Rows that train both tiers but are never scored nor calibrated on (weight 1): each Druglib training
+    review's benefits and side-effect fields alone (`relabel`: a side-effect text takes our read label, not the
+    rating), and (`translated`) our French translation of each PsyTAR training sentence, with its label. Their
+    ids keep their corpus's domain, so they leave the training side with it and every domain is still judged on
+    its own rows by a model that never saw them nor their translations (docs/benchmarks.md, sessions 15-17)."""
     if not SHARED.is_dir():
         return []
     rows = _tagged("druglib", druglib_field_views(DRUGLIB_TRAIN))
-    return _unseen(relabel_sides(rows, load_relabels()) if relabel else rows, DRUGLIB_TEST)
+    out = _unseen(relabel_sides(rows, load_relabels()) if relabel else rows, DRUGLIB_TEST)
+    if translated:
+        out += translated_rows(psytar_training(), load_translations(), "psytar")
+    return out
 
 
 def _unseen(examples: list[Example], test: tuple[Path, str]) -> list[Example]:
