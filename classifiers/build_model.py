@@ -168,11 +168,13 @@ def default_training_data(require_shared: bool = True, relabel: bool = RELABEL_R
     return data
 
 
-def psytar_training() -> list[Example]:
-    """PsyTAR's train and dev sentences (the benchmark scores its test split), minus any text the test repeats."""
+@functools.lru_cache(maxsize=1)
+def psytar_training() -> tuple[Example, ...]:
+    """PsyTAR's train and dev sentences (the benchmark scores its test split), minus any text the test repeats.
+    Read once per build: the scored rows and their French translations both join on them."""
     psytar = SHARED / "psytar" / "splits_binary"
-    return _unseen(_tagged("psytar", psytar_sentences(psytar / "train.csv"))
-                   + _tagged("psytar:dev", psytar_sentences(psytar / "dev.csv")), PSYTAR_TEST)
+    return tuple(_unseen(_tagged("psytar", psytar_sentences(psytar / "train.csv"))
+                         + _tagged("psytar:dev", psytar_sentences(psytar / "dev.csv")), PSYTAR_TEST))
 
 
 def train_only_data(relabel: bool = RELABEL_SIDES, translated: bool = TRANSLATED_PSYTAR) -> list[Example]:

@@ -1,13 +1,14 @@
 """The two steps around the translation of PsyTAR's training sentences into lay French
 (protocol: classifiers/data/translated/README.md).
 
-`inputs` writes the translators' input parts: every distinct train and dev sentence (test sentences, and the
-training sentences the test repeats, excluded), numbered in the build's order, with the register
-and the molecule rule assigned by number before any translation. It never writes a label.
+`inputs` writes the translators' input parts: every distinct train and dev sentence as the CSV file means it
+(test sentences, and the training sentences the test repeats, excluded), numbered in file order, with the
+register and the molecule rule assigned by number before any translation. It never writes a label.
 
 `merge` writes classifiers/data/translated/psytar_fr.tsv from the translations and the second readers' verdicts
-(the corrected text where a reader fixed one). It refuses to write if a sentence lacks a translation or a verdict,
-or if a source sentence is not in the corpus the build reads. Only hashes of the English sentences are written.
+(the corrected text where a reader fixed one). It refuses to write if a sentence lacks a translation or a verdict
+(unless `--time-boxed`, which leaves such sentences out and counts them); a sentence the build does not read as
+one row is left out and listed. Only hashes of the English sentences are written.
 
     PVWATCH_SHARED_DATA=../shared/data .venv/bin/python scripts/make_psytar_fr.py inputs --dir SRC
     PVWATCH_SHARED_DATA=../shared/data .venv/bin/python scripts/make_psytar_fr.py merge --dir SRC \\
@@ -88,7 +89,7 @@ def merge(src: Path, translations: Path, checks: Path, out: Path, time_boxed: bo
     skipped = []
     unfinished = 0
     rows = []
-    fixes: Counter[str] = Counter()
+    fixed = 0
     for p in range(PARTS):
         source = {int(str(r["n"])): r for r in _lines(src / f"part{p}.jsonl")}
         # A part may have been shared between helpers (`partP.jsonl`, then `partPb.jsonl`...): a sentence takes
@@ -115,8 +116,7 @@ def merge(src: Path, translations: Path, checks: Path, out: Path, time_boxed: bo
             first, verdict = done[n]
             v = Check(str(verdict["verdict"]))
             text = str(verdict["fr"]).strip() if v is Check.fixed else first
-            if v is Check.fixed:
-                fixes[str(verdict.get("why", ""))[:40]] += 1
+            fixed += v is Check.fixed
             if "\t" in text or "\n" in text:
                 text = " ".join(text.split())
             rows.append((n, h, str(rec["register"]), v.value, text))
@@ -129,7 +129,7 @@ def merge(src: Path, translations: Path, checks: Path, out: Path, time_boxed: bo
         fh.write("\t".join(COLUMNS) + "\n")
         fh.writelines("\t".join(r[1:]) + "\n" for r in rows)
     print(f"wrote {out}: {len(rows)} translations, {unfinished} sentences left out unfinished, "
-          f"{sum(fixes.values())} fixed by the second reader; "
+          f"{fixed} fixed by the second reader; "
           f"registers {Counter(r[2] for r in rows)}; {len(skipped)} sentences the build does not read as one "
           f"row skipped: {skipped}")
 

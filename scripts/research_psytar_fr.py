@@ -69,7 +69,6 @@ def main() -> int:
         table: dict[Key, dict[str, float]] = {}
         for spec in HEAD_GRID:
             t0 = time.time()
-
             head = head_lodo(p, spec)
             for wt in WEIGHT_GRID:
                 table[(name, str(spec), wt)] = per_domain_auc((1 - wt) * p.linear + wt * head, p.data, p.domains)
