@@ -35,6 +35,8 @@ class Scorer(Protocol):
     @property
     def name(self) -> str: ...
 
+    mask_drugs: bool  # it reads model_text with drug mentions masked
+
     def score(self, texts: Sequence[str], feats: Sequence[Sequence[float]]) -> list[float]: ...
 
 
@@ -165,7 +167,7 @@ class AdverseEventClassifier:
         """Blended adverse-event probability for each post (no thresholding)."""
         if not evs:
             return []
-        texts = [model_text(e) for e in evs]
+        texts = [model_text(e, self.scorer.mask_drugs) for e in evs]
         out = self.scorer.score(texts, [features(e) for e in evs])
         if self.embedding is not None:
             out = self.embedding.blend([e.text for e in evs], out)

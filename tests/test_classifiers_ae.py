@@ -139,6 +139,37 @@ def test_train_save_load_roundtrip_without_pickle(tmp_path: Path) -> None:
         LinearModel.load(tmp_path / "m")
 
 
+def test_a_drug_masked_model_reads_posts_as_it_was_trained(tmp_path: Path) -> None:
+    from classifiers.ae.model import LinearParams
+    from classifiers.ae.training import featurize
+
+    named = [  # drugs the generic lexicon knows, so the masked text differs from the plain one
+        ("depuis le doliprane j'ai des vertiges", True, "fr"), ("le levothyrox me donne des palpitations", True, "fr"),
+        ("cymbalta gave me awful headaches", True, "en"), ("la pharmacie vend du doliprane", False, "fr"),
+        ("is cymbalta covered by insurance", False, "en"),
+    ] * 3
+    examples = [Example(t, y, lg) for t, y, lg in WRITTEN + named]
+    layers = Layers([])
+    params = LinearParams(mask_drugs=True)
+    texts, feats = featurize(layers, examples, mask_drugs=True)
+    assert any("_drug_" in t for t in texts)
+    LinearModel.fit(texts, feats, [e.label for e in examples], params=params).save(tmp_path / "m")
+    loaded = LinearModel.load(tmp_path / "m")
+    assert loaded.mask_drugs
+    clf = AdverseEventClassifier(layers, loaded, 0.5)
+    # Two drugs the model never saw in these words: masked, the posts are one text and score the same; the
+    # unmasked text would differ by the names' n-grams.
+    a, b = clf.analyze_many(["depuis le Zoloft je dors mal", "depuis le Prozac je dors mal"], ["fr", "fr"])
+    assert a.adverse_event.score == b.adverse_event.score
+    plain = loaded.score(*featurize(layers, [Example("depuis le Zoloft je dors mal", True, "fr"),
+                                             Example("depuis le Prozac je dors mal", True, "fr")]))
+    assert plain[0] != plain[1]
+    doc = json.loads((tmp_path / "m" / "model.json").read_text())
+    del doc["mask_drugs"]  # a model saved before the switch existed read the plain text
+    (tmp_path / "m" / "model.json").write_text(json.dumps(doc))
+    assert not LinearModel.load(tmp_path / "m").mask_drugs
+
+
 def test_metrics_and_recall_first_threshold() -> None:
     rep = evaluate([True, True, False, False, True], [True, False, True, False, True])
     assert (rep.tp, rep.fp, rep.fn, rep.tn) == (2, 1, 1, 1)

@@ -151,3 +151,26 @@ def test_no_special_situation(text: str, lang: str) -> None:
 ])
 def test_seriousness(text: str, lang: str, kind: str) -> None:
     assert kind in run(text, lang).seriousness
+
+
+@pytest.mark.parametrize(("text", "lang", "masked"), [
+    ("Levotyrox me donne des palpitations", "fr", " _drug_  me donne des palpitations"),
+    ("depuis le levothyrox et le doliprane jai mal", "fr", "depuis le  _drug_  et le  _drug_  jai mal"),
+    ("zoloft gave me insomnia @doc https://x.co/a", "en", " _drug_  gave me insomnia  _user_   _url_ "),
+    ("no drug named here, just a headache", "en", "no drug named here, just a headache"),
+])
+def test_model_text_masks_every_drug_the_layers_found(text: str, lang: str, masked: str) -> None:
+    from classifiers.ae.features import model_text
+
+    ev = run(text, lang)
+    assert model_text(ev, mask_drugs=True) == masked
+    assert "_drug_" not in model_text(ev)  # the default text keeps the names
+
+
+def test_overlapping_drug_mentions_become_one_token() -> None:
+    from classifiers.ae.features import model_text
+    from classifiers.ae.layers import Mention
+
+    ev = run("aaa bbbbbb ccc", "en")
+    ev.products = [Mention(4, 8, "drug", "x", 1, 2), Mention(6, 10, "drug", "y", 1, 2)]
+    assert model_text(ev, mask_drugs=True) == "aaa  _drug_  ccc"

@@ -148,7 +148,7 @@ def test_numpy_tfidf_scores_are_bit_identical_to_scikit_learn() -> None:
     word, char = sklearn_vectorizer(doc["word"], flat[:nw]), sklearn_vectorizer(doc["char"], flat[nw:nw + nc])
     cfg = parse_config({})
     evs = Layers(cfg.products, cfg.classifiers.languages).run(_texts(), [None] * len(_texts()))
-    texts, feats = [model_text(e) for e in evs], [features(e) for e in evs]
+    texts, feats = [model_text(e, model.mask_drugs) for e in evs], [features(e) for e in evs]
     x = sparse.hstack([word.transform(texts), char.transform(texts),
                        sparse.csr_matrix(np.asarray(feats, dtype=np.float32) * FEATURE_SCALE)]).tocsr()
     before = np.asarray(x @ model.coef + model.intercept, dtype=np.float64)

@@ -18,9 +18,24 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 _USER = re.compile(r"@\w+")
 
 
-def model_text(ev: Evidence) -> str:
-    """What the TF-IDF vectorizers see: folded text with links and user handles replaced."""
-    return _USER.sub(" _user_ ", _URL.sub(" _url_ ", ev.folded))
+DRUG_MASK = " _drug_ "  # one token for any drug name
+
+
+def model_text(ev: Evidence, mask_drugs: bool = False) -> str:
+    """What the TF-IDF vectorizers see: folded text with links and user handles replaced; with `mask_drugs`,
+    every drug or product mention the layers found is one token, so a model learns what is said about a drug,
+    not which drug (research round of session 18, docs/benchmarks.md)."""
+    text = ev.folded
+    if mask_drugs and ev.products:
+        parts, at = [], 0
+        for m in ev.products:  # sorted by start; overlapping mentions are merged into one token
+            if m.start >= at:
+                parts += [text[at:m.start], DRUG_MASK]
+                at = m.end
+            else:
+                at = max(at, m.end)
+        text = "".join(parts) + text[at:]
+    return _USER.sub(" _user_ ", _URL.sub(" _url_ ", text))
 
 
 def features(ev: Evidence) -> list[float]:

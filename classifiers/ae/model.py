@@ -47,6 +47,7 @@ class LinearParams:
     char: dict[str, Any] = field(default_factory=lambda: dict(CHAR))
     feature_scale: float = FEATURE_SCALE
     balanced: bool = True
+    mask_drugs: bool = False  # the text it reads has drug mentions masked (features.model_text)
 
 
 class ModelError(PvwatchError):
@@ -65,8 +66,9 @@ def _fitted(vec: Any, params: dict[str, Any]) -> NgramTfidf:
 
 class LinearModel:
     def __init__(self, word: NgramTfidf, char: NgramTfidf, clf_coef: np.ndarray, intercept: float,
-                 meta: dict[str, Any], feature_scale: float = FEATURE_SCALE) -> None:
+                 meta: dict[str, Any], feature_scale: float = FEATURE_SCALE, mask_drugs: bool = False) -> None:
         self.word, self.char = word, char
+        self.mask_drugs = bool(mask_drugs)
         self.coef = clf_coef.astype(np.float32)
         self.intercept = float(intercept)
         self.meta = meta
@@ -88,7 +90,8 @@ class LinearModel:
         x = design(word.fit_transform(texts), char.fit_transform(texts), feats, p.feature_scale)
         coef, intercept = fit_rows(x, labels, c, p, weights)
         info = {"name": "linear", "examples": len(labels), "positives": int(sum(labels)), "C": c, **(meta or {})}
-        return cls(_fitted(word, p.word), _fitted(char, p.char), coef, intercept, info, p.feature_scale)
+        return cls(_fitted(word, p.word), _fitted(char, p.char), coef, intercept, info, p.feature_scale,
+                   p.mask_drugs)
 
     # -- inference --------------------------------------------------------------------------------------------
     def decision(self, texts: Sequence[str], feats: Sequence[Sequence[float]]) -> np.ndarray:
@@ -115,7 +118,7 @@ class LinearModel:
         directory.mkdir(parents=True, exist_ok=True)
         doc = {
             "format": FORMAT, "meta": self.meta, "features": FEATURE_NAMES, "intercept": self.intercept,
-            "feature_scale": self.feature_scale,
+            "feature_scale": self.feature_scale, "mask_drugs": self.mask_drugs,
             "word": {"params": self.word.params, "vocabulary": self.word.terms},
             "char": {"params": self.char.params, "vocabulary": self.char.terms},
         }
@@ -143,7 +146,7 @@ class LinearModel:
         word = _restore(doc["word"], flat[:nw])
         char = _restore(doc["char"], flat[nw:nw + nc])
         return cls(word, char, flat[nw + nc:], doc["intercept"], doc["meta"],
-                   float(doc.get("feature_scale", FEATURE_SCALE)))
+                   float(doc.get("feature_scale", FEATURE_SCALE)), bool(doc.get("mask_drugs", False)))
 
 
 def design(word_x: Any, char_x: Any, feats: Sequence[Sequence[float]], scale: float) -> Any:

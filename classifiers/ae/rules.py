@@ -20,6 +20,7 @@ _IDX = [(FEATURE_NAMES.index(k), w) for k, w in WEIGHTS.items()]
 
 class RuleScorer:
     name = "rules"
+    mask_drugs = False  # reads the layer features only
 
     def score(self, texts: Sequence[str], feats: Sequence[Sequence[float]]) -> list[float]:
         out = []

@@ -13,11 +13,12 @@ from classifiers.ae.model import LinearModel
 from classifiers.ae.readers import Example
 
 
-def featurize(layers: Layers, examples: Sequence[Example]) -> tuple[list[str], list[list[float]]]:
+def featurize(layers: Layers, examples: Sequence[Example],
+              mask_drugs: bool = False) -> tuple[list[str], list[list[float]]]:
     # Each distinct (text, language) once: training data repeats our posts, and the layers are deterministic.
     keys = list(dict.fromkeys((e.text, e.lang) for e in examples))
     evs = layers.run([t for t, _ in keys], [lang for _, lang in keys])
-    done = {k: (model_text(ev), features(ev)) for k, ev in zip(keys, evs, strict=True)}
+    done = {k: (model_text(ev, mask_drugs), features(ev)) for k, ev in zip(keys, evs, strict=True)}
     out = [done[(e.text, e.lang)] for e in examples]
     return [t for t, _ in out], [f for _, f in out]
 
