@@ -48,21 +48,22 @@ class Prepared:
     row_domains: list[Domain]
     w: np.ndarray
     y: np.ndarray
-    linear: np.ndarray  # LODO scores of the shipped linear tier on the scored rows
+    linear: np.ndarray  # LODO scores of the linear tier on the scored rows
     x: np.ndarray  # USE embeddings of every row
 
 
 def prepare(base: list[Example], platforms: dict[str, str], cache: Path, use: Any,
-            extra: list[Example] | None = None) -> Prepared:
-    """The shipped linear tier (`nofeat+unbalanced`, C=2) trained on `base` plus train-only rows (the build's
-    unless `extra` is given), scored leave-one-domain-out on `base`'s rows; and every row's USE embedding."""
+            extra: list[Example] | None = None, mask_drugs: bool = False) -> Prepared:
+    """The shipped linear tier (`nofeat+unbalanced`, C=2; with `mask_drugs`, reading drug names masked) trained
+    on `base` plus train-only rows (the build's unless `extra` is given), scored leave-one-domain-out on `base`'s
+    rows; and every row's USE embedding."""
     extra = train_only_data() if extra is None else extra
     data, doms, weights = collapse(base, platforms)
     rows, d = data + extra, doms + [domain_of(e, platforms) for e in extra]
     w = np.asarray(weights + [1.0] * len(extra))
     y = np.asarray([e.label for e in rows], dtype=bool)
-    texts, feats = cached_features(rows, cache / "feats.jsonl")
-    params = LinearParams(feature_scale=0.0, balanced=False)
+    texts, feats = cached_features(rows, cache / ("feats_masked.jsonl" if mask_drugs else "feats.jsonl"), mask_drugs)
+    params = LinearParams(feature_scale=0.0, balanced=False, mask_drugs=mask_drugs)
     lin = linear_lodo(texts, feats, y.tolist(), w.tolist(), d, 2.0, params, n_eval=len(data))
     return Prepared(data, doms, d, w, y, lin, use.encode([e.text for e in rows]))
 

@@ -20,44 +20,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
-from research_lodo import Prepared, summary  # noqa: E402
+from research_lodo import Prepared, prepare, summary  # noqa: E402
 from research_psytar_fr import head_lodo  # noqa: E402
-from select_ae_model import key  # noqa: E402
+from select_ae_model import cached_features  # noqa: E402
 
 from classifiers.ae.build_tier import HEAD_GRID, TIE, WEIGHT_GRID, choose  # noqa: E402
-from classifiers.ae.domains import Domain, authored_platforms, collapse, domain_of, linear_lodo, per_domain_auc  # noqa: E402
-from classifiers.ae.features import features, model_text  # noqa: E402
-from classifiers.ae.layers import Layers  # noqa: E402
-from classifiers.ae.model import LinearParams  # noqa: E402
-from classifiers.ae.readers import Example  # noqa: E402
+from classifiers.ae.domains import Domain, authored_platforms, per_domain_auc  # noqa: E402
 from classifiers.build_model import AUTHORED_DIR, default_training_data, train_only_data  # noqa: E402
 
-CANDIDATES = {"default": False, "mask": True}  # LinearParams(mask_drugs=...)
+CANDIDATES = {"default": False, "mask": True}  # research_lodo.prepare(mask_drugs=...)
 GAIN = TIE  # the protocol: the candidate's mean must clear the baseline's by more than the build's tie
 REAL_LOSS = 0.005  # ... and neither real-post domain may lose more than this
 REAL = (Domain.psytar.value, Domain.druglib.value)
 
 Key = tuple[str, str, float]  # (candidate, head spec, blend weight)
-
-
-def cached_texts(rows: list[Example], path: Path) -> tuple[dict[bool, list[str]], list[list[float]]]:
-    """Both texts (plain, masked) and the layer features of every row, from one run of the layers."""
-    store: dict[str, tuple[str, str, list[float]]] = {}
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            k, plain, masked, f = json.loads(line)
-            store[k] = (plain, masked, f)
-    todo = list({key(e): e for e in rows if key(e) not in store}.values())
-    if todo:
-        t0 = time.time()
-        evs = Layers([]).run([e.text for e in todo], [e.lang for e in todo])
-        with path.open("a", encoding="utf-8") as fh:
-            for e, ev in zip(todo, evs, strict=True):
-                store[key(e)] = (model_text(ev), model_text(ev, True), features(ev))
-                fh.write(json.dumps([key(e), *store[key(e)]]) + "\n")
-        print(f"featurized {len(todo)} texts in {time.time() - t0:.0f}s", flush=True)
-    got = [store[key(e)] for e in rows]
-    return {False: [g[0] for g in got], True: [g[1] for g in got]}, [g[2] for g in got]
 
 
 def main() -> int:
@@ -72,33 +48,33 @@ def main() -> int:
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     platforms = authored_platforms(AUTHORED_DIR)
-    data, doms, weights = collapse(default_training_data(), platforms)
-    extra = train_only_data()
-    rows, row_doms = data + extra, doms + [domain_of(e, platforms) for e in extra]
-    w = np.asarray(weights + [1.0] * len(extra))
-    y = np.asarray([e.label for e in rows], dtype=bool)
-    texts, feats = cached_texts(rows, args.cache / "feats_mask.jsonl")
-    masked = sum(a != b for a, b in zip(texts[False], texts[True], strict=True))
-    print(f"{len(data)} scored rows, {len(extra)} train-only; {masked} rows name a drug the layers find", flush=True)
     from classifiers.ae.embed_cache import CachedEncoder
     from classifiers.ae.encoders import USE_MULTILINGUAL, encoder_for
 
-    x = CachedEncoder(encoder_for(USE_MULTILINGUAL), args.cache / "emb_use").encode([e.text for e in rows])
-    linear: dict[str, np.ndarray] = {}
+    use = CachedEncoder(encoder_for(USE_MULTILINGUAL), args.cache / "emb_use")
+    base, extra = default_training_data(), train_only_data()
+    prepared: dict[str, Prepared] = {}
     for name, mask in CANDIDATES.items():
         t0 = time.time()
-        params = LinearParams(feature_scale=0.0, balanced=False, mask_drugs=mask)  # the shipped linear tier
-        linear[name] = linear_lodo(texts[mask], feats, y.tolist(), w.tolist(), row_doms, 2.0, params,
-                                   n_eval=len(data))
+        prepared[name] = pn = prepare(base, platforms, args.cache, use, extra, mask_drugs=mask)
         print(f"[{name}] linear alone ({time.time() - t0:.0f}s): "
-              f"{summary(per_domain_auc(linear[name], data, doms))}", flush=True)
-    p = Prepared(data, doms, row_doms, w, y, linear["default"], x)
+              f"{summary(per_domain_auc(pn.linear, pn.data, pn.domains))}", flush=True)
+    p = prepared["default"]  # the head reads the raw post, so one LODO of it serves both candidates
+    data, doms = p.data, p.domains
+    rows = data + extra  # as prepare lays them out; both texts are cached by now
+    masked = sum(a != b for a, b in zip(cached_features(rows, args.cache / "feats.jsonl")[0],
+                                        cached_features(rows, args.cache / "feats_masked.jsonl", True)[0],
+                                        strict=True))
+    print(f"{len(data)} scored rows, {len(extra)} train-only; {masked} rows name a drug the layers find", flush=True)
     heads: dict[str, np.ndarray] = {}
     for spec in HEAD_GRID:
         hp = args.cache / f"head_mask_{spec}.npy".replace(" ", "_")
         t0 = time.time()
-        heads[str(spec)] = np.load(hp) if hp.exists() else head_lodo(p, spec)
-        np.save(hp, heads[str(spec)])
+        if hp.exists():
+            heads[str(spec)] = np.load(hp)
+        else:
+            heads[str(spec)] = head_lodo(p, spec)
+            np.save(hp, heads[str(spec)])
         print(f"  head {spec}: {time.time() - t0:.0f}s", flush=True)
     best: dict[str, dict[str, float]] = {}
     picks: dict[str, Key] = {}
@@ -107,7 +83,7 @@ def main() -> int:
         mine: dict[Key, dict[str, float]] = {}
         for head_name, head in heads.items():
             for wt in WEIGHT_GRID:
-                mine[(name, head_name, wt)] = per_domain_auc((1 - wt) * linear[name] + wt * head, data, doms)
+                mine[(name, head_name, wt)] = per_domain_auc((1 - wt) * prepared[name].linear + wt * head, data, doms)
         picks[name] = k = choose(mine)
         best[name] = mine[k]
         table |= mine

@@ -60,7 +60,8 @@ def key(e: Example) -> str:
     return hashlib.sha1(f"{e.lang}|{e.text}".encode(), usedforsecurity=False).hexdigest()
 
 
-def cached_features(data: list[Example], path: Path) -> tuple[list[str], list[list[float]]]:
+def cached_features(data: list[Example], path: Path,
+                    mask_drugs: bool = False) -> tuple[list[str], list[list[float]]]:
     store: dict[str, tuple[str, list[float]]] = {}
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -69,7 +70,7 @@ def cached_features(data: list[Example], path: Path) -> tuple[list[str], list[li
     todo = list({key(e): e for e in data if key(e) not in store}.values())
     if todo:
         t0 = time.time()
-        texts, feats = featurize(Layers([]), todo)
+        texts, feats = featurize(Layers([]), todo, mask_drugs)
         with path.open("a", encoding="utf-8") as fh:
             for e, t, f in zip(todo, texts, feats, strict=True):
                 store[key(e)] = (t, f)
