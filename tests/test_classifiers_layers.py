@@ -174,3 +174,24 @@ def test_overlapping_drug_mentions_become_one_token() -> None:
     ev = run("aaa bbbbbb ccc", "en")
     ev.products = [Mention(4, 8, "drug", "x", 1, 2), Mention(6, 10, "drug", "y", 1, 2)]
     assert model_text(ev, mask_drugs=True) == "aaa  _drug_  ccc"
+
+
+@pytest.mark.parametrize(("text", "lang", "masked"), [
+    ("Levotyrox me donne des palpitations 😩", "fr", "médicament me donne des palpitations 😩"),
+    ("Depuis le Levothyrox et le Doliprane jai mal", "fr", "Depuis le médicament et le médicament jai mal"),
+    ("Zoloft gave me insomnia @doc https://x.co/a", "en", "medication gave me insomnia @doc https://x.co/a"),
+    ("No drug named here, just a HEADACHE", "en", "No drug named here, just a HEADACHE"),
+])
+def test_head_text_keeps_the_post_and_names_no_drug(text: str, lang: str, masked: str) -> None:
+    from classifiers.ae.features import head_text
+
+    assert head_text(run(text, lang)) == masked  # casing, accents, emojis, handles and links as written
+
+
+def test_head_text_merges_overlapping_mentions_into_one_word() -> None:
+    from classifiers.ae.features import head_text
+    from classifiers.ae.layers import Mention
+
+    ev = run("Aaa Bbbbbb ccc", "fr")
+    ev.products = [Mention(4, 8, "drug", "x", 1, 2), Mention(6, 10, "drug", "y", 1, 2)]
+    assert head_text(ev) == "Aaa médicament ccc"

@@ -19,23 +19,34 @@ _USER = re.compile(r"@\w+")
 
 
 DRUG_MASK = " _drug_ "  # one token for any drug name
+HEAD_DRUG_WORD = {"fr": "médicament", "en": "medication"}  # head_text's word for any drug name
+
+
+def _masked(text: str, ev: Evidence, word: str) -> str:
+    """`text` (the post or its folded twin: offsets are shared) with each drug or product mention as `word`."""
+    parts, at = [], 0
+    for m in ev.products:  # sorted by start; overlapping mentions are merged into one word
+        if m.start >= at:
+            parts += [text[at:m.start], word]
+            at = m.end
+        else:
+            at = max(at, m.end)
+    return "".join(parts) + text[at:]
 
 
 def model_text(ev: Evidence, mask_drugs: bool = False) -> str:
     """What the TF-IDF vectorizers see: folded text with links and user handles replaced; with `mask_drugs`,
     every drug or product mention the layers found is one token, so a model learns what is said about a drug,
     not which drug (research round of session 18, docs/benchmarks.md)."""
-    text = ev.folded
-    if mask_drugs and ev.products:
-        parts, at = [], 0
-        for m in ev.products:  # sorted by start; overlapping mentions are merged into one token
-            if m.start >= at:
-                parts += [text[at:m.start], DRUG_MASK]
-                at = m.end
-            else:
-                at = max(at, m.end)
-        text = "".join(parts) + text[at:]
+    text = _masked(ev.folded, ev, DRUG_MASK) if mask_drugs else ev.folded
     return _USER.sub(" _user_ ", _URL.sub(" _url_ ", text))
+
+
+def head_text(ev: Evidence) -> str:
+    """What a sentence encoder reads when the head is trained with drug names masked (research round of session
+    20): the raw post, casing and accents kept, each mention the layers found as a plain word of the post's
+    language, which keeps the sentence natural for the encoder."""
+    return _masked(ev.text, ev, HEAD_DRUG_WORD.get(ev.lang, HEAD_DRUG_WORD["en"]))
 
 
 def features(ev: Evidence) -> list[float]:
