@@ -27,6 +27,7 @@ from select_ae_model import key  # noqa: E402
 from classifiers.ae.build_tier import HEAD_GRID, TIE, WEIGHT_GRID, choose  # noqa: E402
 from classifiers.ae.domains import Domain, authored_platforms, per_domain_auc  # noqa: E402
 from classifiers.ae.features import head_text  # noqa: E402
+from classifiers.ae.head import HeadSpec  # noqa: E402
 from classifiers.ae.layers import Layers  # noqa: E402
 from classifiers.ae.readers import Example  # noqa: E402
 from classifiers.build_model import AUTHORED_DIR, default_training_data, train_only_data  # noqa: E402
@@ -59,9 +60,11 @@ def cached_head_texts(rows: list[Example], path: Path) -> list[str]:
     return [store[key(e)] for e in rows]
 
 
-def head_scores(p: Prepared, cache: Path, tag: str) -> dict[str, np.ndarray]:
+def head_scores(p: Prepared, cache: Path, tag: str,
+                specs: tuple[HeadSpec, ...] = HEAD_GRID) -> dict[str, np.ndarray]:
+    """LODO scores of each head spec on `p`'s embeddings, kept in `cache` as head_<tag>_<spec>.npy."""
     heads: dict[str, np.ndarray] = {}
-    for spec in HEAD_GRID:
+    for spec in specs:
         hp = cache / f"head_{tag}_{spec}.npy".replace(" ", "_")
         t0 = time.time()
         if hp.exists():

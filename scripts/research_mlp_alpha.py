@@ -1,0 +1,80 @@
+"""Research (issue 12, session 20): the MLP head at L2 penalties below the grid's edge (alpha 0.03 and 0.01)
+against the build's pick over the current head grid (build_tier.HEAD_GRID) x blend weight, all on the raw post
+and the shipped linear tier. Shippable data only; never reads an evaluation corpus. Protocol and rule:
+docs/benchmarks.md, session 20.
+
+    PVWATCH_SHARED_DATA=../shared/data .venv/bin/python scripts/research_mlp_alpha.py --cache DIR [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import numpy as np  # noqa: E402
+from research_head_mask import head_scores  # noqa: E402
+from research_lodo import prepare, summary  # noqa: E402
+
+from classifiers.ae.build_tier import HEAD_GRID, TIE, WEIGHT_GRID, choose  # noqa: E402
+from classifiers.ae.domains import Domain, authored_platforms, per_domain_auc  # noqa: E402
+from classifiers.ae.head import HeadKind, HeadSpec  # noqa: E402
+from classifiers.build_model import AUTHORED_DIR, default_training_data, train_only_data  # noqa: E402
+
+NEW = tuple(HeadSpec(HeadKind.mlp, a) for a in (0.03, 0.01))
+GAIN = TIE  # the protocol: the new pick's mean must clear the baseline's by more than the build's tie
+REAL_LOSS = 0.005  # ... and neither real-post domain may lose more than this
+REAL = (Domain.psytar.value, Domain.druglib.value)
+
+Key = tuple[str, float]  # (head spec, blend weight)
+
+
+def main() -> int:
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)  # the MLP's fixed epoch budget, as in the build
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cache", type=Path, required=True)
+    ap.add_argument("--json", type=Path, help="write the baseline's and the extended grid's picks here")
+    args = ap.parse_args()
+    args.cache.mkdir(parents=True, exist_ok=True)
+    from classifiers.ae.embed_cache import CachedEncoder
+    from classifiers.ae.encoders import USE_MULTILINGUAL, encoder_for
+
+    use = CachedEncoder(encoder_for(USE_MULTILINGUAL), args.cache / "emb_use")
+    p = prepare(default_training_data(), authored_platforms(AUTHORED_DIR), args.cache, use, train_only_data())
+    print(f"linear alone: {summary(per_domain_auc(p.linear, p.data, p.domains))}", flush=True)
+    # session 18's file names: the head on the raw post
+    heads = head_scores(p, args.cache, "mask", HEAD_GRID) | head_scores(p, args.cache, "mask", NEW)
+    table: dict[Key, dict[str, float]] = {
+        (spec, wt): per_domain_auc((1 - wt) * p.linear + wt * head, p.data, p.domains)
+        for spec, head in heads.items() for wt in WEIGHT_GRID}
+    for spec in NEW:
+        print(f"  head alone, {spec}: {summary(per_domain_auc(heads[str(spec)], p.data, p.domains))}", flush=True)
+    current = {str(s) for s in HEAD_GRID}
+    base = choose({k: v for k, v in table.items() if k[0] in current})
+    pick = choose(table)
+    for name, k in (("baseline", base), ("extended", pick)):
+        print(f"[{name}] pick {k[0]} w={k[1]:g}: {summary(table[k])}", flush=True)
+    for spec in NEW:  # a reading aid, not part of the rule: each new alpha at its own best weight
+        k = choose({kk: v for kk, v in table.items() if kk[0] == str(spec)})
+        print(f"  {spec} at its best weight {k[1]:g}: {summary(table[k])}", flush=True)
+    mean = {n: float(np.mean(list(table[k].values()))) for n, k in (("baseline", base), ("extended", pick))}
+    real_loss = max(table[base][x] - table[pick][x] for x in REAL)
+    adopted = pick[0] not in current and mean["extended"] >= mean["baseline"] + GAIN and real_loss <= REAL_LOSS
+    print(f"rule: {pick[0]} {'adopted' if adopted else 'not adopted'} (mean {mean['extended']:.4f} vs "
+          f"{mean['baseline']:.4f}; largest real-post loss {real_loss:.4f})", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps({"baseline": [*base, table[base]], "extended": [*pick, table[pick]],
+                                         "adopted": adopted}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
