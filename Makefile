@@ -52,7 +52,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy pvwatch collectors classifiers moderation alerts
+	$(BIN)/mypy pvwatch collectors classifiers moderation alerts scripts
 
 check: lint typecheck
 

@@ -35,7 +35,7 @@ from collectors.base import Collector  # noqa: E402
 from pvwatch.config import Config, load_config, parse_config  # noqa: E402
 from pvwatch.models import Post  # noqa: E402
 from pvwatch.pipeline import Pipeline  # noqa: E402
-from pvwatch.ports import Batch  # noqa: E402
+from pvwatch.ports import Analyzer, Batch  # noqa: E402
 from pvwatch.storage.sqlite import SqliteStore  # noqa: E402
 from tests.alerts_support import start_receiver  # noqa: E402
 
@@ -66,7 +66,7 @@ def load_posts(n: int) -> list[Post]:
             for r in rows]
 
 
-def run(mode: str, posts: list[Post], interval: float, slow: float, analyzer: object, base: Config) -> dict[str, Any]:
+def run(mode: str, posts: list[Post], interval: float, slow: float, analyzer: Analyzer, base: Config) -> dict[str, Any]:
     rec = start_receiver()
     rec.delay = slow if mode.endswith("slow") else 0.0
     data = base.model_dump(exclude={"base_dir"})
@@ -105,11 +105,11 @@ def main() -> None:
     ap.add_argument("--interval", type=float, default=0.1)
     ap.add_argument("--slow", type=float, default=0.3)
     args = ap.parse_args()
-    from classifiers.analyzer import Analyzer
+    from classifiers.analyzer import Analyzer as DefaultAnalyzer
 
     base = load_config(REPO / "config.toml")
     t = time.monotonic()
-    analyzer = Analyzer.from_config(base)
+    analyzer = DefaultAnalyzer.from_config(base)
     analyzer.analyze("warm-up: j'ai pris du Doliprane", "fr")
     print(f"classifier ready in {time.monotonic() - t:.1f}s; {os.cpu_count()} cores", flush=True)
     posts = load_posts(args.posts)

@@ -61,7 +61,7 @@ def main() -> None:
             for name, tree in trees.items():
                 rec = measure(tree, Path(caches) / name, args.text, args.file)
                 rows[name].append(rec)
-                outputs[name].add(rec["out"])
+                outputs[name].add(str(rec["out"]))
         print(f"load average before/after: {os.getloadavg()}")
         for name, recs in rows.items():
             walls = [r["wall"] for r in recs]

@@ -128,8 +128,9 @@ def meta(n: int, platform: str) -> list[dict[str, Any]]:
 def run(name: str, build: Callable[[int], list[dict[str, Any]]], source: dict[str, Any], n: int) -> dict[str, Any]:
     api = FakeApi(build(n))
     cfg = parse_config({"products": [{"name": "Zentravir"}], "sources": {"s": source | _base(source, api.url)}})
-    col: Collector = {"x": XCollector, "reddit": RedditCollector, "youtube": YouTubeCollector,
-                      "meta": MetaCollector}[source["type"]]("s", cfg.sources["s"], cfg)
+    kinds: dict[str, Callable[..., Collector]] = {"x": XCollector, "reddit": RedditCollector,
+                                                  "youtube": YouTubeCollector, "meta": MetaCollector}
+    col = kinds[source["type"]]("s", cfg.sources["s"], cfg)
     cursor: dict[str, Any] = {}
     posts = 0
     t = time.perf_counter()

@@ -279,12 +279,12 @@ def main() -> None:
     if tweets is not None:
         report["ids_on_smm4h_tweets"] = tweets
         print("checksummed-id findings on SMM4H tweets (none expected):", json.dumps(tweets), "\n")
-    runs = [tier_overhead() for _ in range(max(1, args.tier_runs))]
-    report["tier"], report["tier_runs"] = runs[0], runs
-    for run in runs:
+    tier_runs = [tier_overhead() for _ in range(max(1, args.tier_runs))]
+    report["tier"], report["tier_runs"] = tier_runs[0], tier_runs
+    for run in tier_runs:
         print("default tier on the 344 demo posts:", json.dumps(run))
-    pcts = [r["pd_overhead_pct"] for r in runs]
-    print(f"personal-data overhead over {len(runs)} run(s): {min(pcts):+.1f} % to {max(pcts):+.1f} %")
+    pcts = [r["pd_overhead_pct"] for r in tier_runs]
+    print(f"personal-data overhead over {len(tier_runs)} run(s): {min(pcts):+.1f} % to {max(pcts):+.1f} %")
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2), encoding="utf-8")
 

@@ -9,7 +9,6 @@ evaluation corpus. Protocol and rule: docs/benchmarks.md, session 20.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import sys
@@ -20,14 +19,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
-from research_lodo import Prepared, prepare, summary  # noqa: E402
-from research_psytar_fr import head_lodo  # noqa: E402
+from research_lodo import Prepared, head_scores, prepare, round_setup, summary  # noqa: E402
 from select_ae_model import key  # noqa: E402
 
-from classifiers.ae.build_tier import HEAD_GRID, TIE, WEIGHT_GRID, choose  # noqa: E402
+from classifiers.ae.build_tier import TIE, WEIGHT_GRID, choose  # noqa: E402
 from classifiers.ae.domains import Domain, authored_platforms, per_domain_auc  # noqa: E402
 from classifiers.ae.features import head_text  # noqa: E402
-from classifiers.ae.head import HeadSpec  # noqa: E402
 from classifiers.ae.layers import Layers  # noqa: E402
 from classifiers.ae.readers import Example  # noqa: E402
 from classifiers.build_model import AUTHORED_DIR, default_training_data, train_only_data  # noqa: E402
@@ -60,38 +57,9 @@ def cached_head_texts(rows: list[Example], path: Path) -> list[str]:
     return [store[key(e)] for e in rows]
 
 
-def head_scores(p: Prepared, cache: Path, tag: str,
-                specs: tuple[HeadSpec, ...] = HEAD_GRID) -> dict[str, np.ndarray]:
-    """LODO scores of each head spec on `p`'s embeddings, kept in `cache` as head_<tag>_<spec>.npy."""
-    heads: dict[str, np.ndarray] = {}
-    for spec in specs:
-        hp = cache / f"head_{tag}_{spec}.npy".replace(" ", "_")
-        t0 = time.time()
-        if hp.exists():
-            heads[str(spec)] = np.load(hp)
-        else:
-            heads[str(spec)] = head_lodo(p, spec)
-            np.save(hp, heads[str(spec)])
-        print(f"  head ({tag}) {spec}: {time.time() - t0:.0f}s", flush=True)
-    return heads
-
-
 def main() -> int:
-    import warnings
-
-    from sklearn.exceptions import ConvergenceWarning
-
-    warnings.filterwarnings("ignore", category=ConvergenceWarning)  # the MLP's fixed epoch budget, as in the build
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--cache", type=Path, required=True)
-    ap.add_argument("--json", type=Path, help="write each candidate's picked blend's per-domain AUC here")
-    args = ap.parse_args()
-    args.cache.mkdir(parents=True, exist_ok=True)
+    args, use = round_setup("write each candidate's picked blend's per-domain AUC here")
     platforms = authored_platforms(AUTHORED_DIR)
-    from classifiers.ae.embed_cache import CachedEncoder
-    from classifiers.ae.encoders import USE_MULTILINGUAL, encoder_for
-
-    use = CachedEncoder(encoder_for(USE_MULTILINGUAL), args.cache / "emb_use")
     base, extra = default_training_data(), train_only_data()
     linear: dict[bool, Prepared] = {}
     for mask in (False, True):

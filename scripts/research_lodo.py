@@ -4,7 +4,9 @@ training set, on top of train-only rows. Shippable data only."""
 
 from __future__ import annotations
 
+import argparse
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 from select_ae_model import cached_features  # noqa: E402
 
-from classifiers.ae.build_tier import C_GRID, WEIGHT_GRID  # noqa: E402
+from classifiers.ae.build_tier import C_GRID, HEAD_GRID, WEIGHT_GRID  # noqa: E402
 from classifiers.ae.domains import Domain, collapse, domain_of, linear_lodo, lodo_scores  # noqa: E402
-from classifiers.ae.head import EmbeddingHead  # noqa: E402
+from classifiers.ae.head import EmbeddingHead, HeadSpec  # noqa: E402
 from classifiers.ae.model import LinearParams  # noqa: E402
 from classifiers.ae.readers import Example  # noqa: E402
 from classifiers.build_model import train_only_data  # noqa: E402
@@ -80,3 +82,46 @@ def lodo_blends(base: list[Example], platforms: dict[str, str], cache: Path, use
 def summary(aucs: dict[str, float]) -> str:
     """Mean and worst LODO AUC over the domains, then each domain's."""
     return f"mean {np.nanmean(list(aucs.values())):.4f} worst {np.nanmin(list(aucs.values())):.4f} {aucs}"
+
+
+def head_lodo(p: Prepared, spec: HeadSpec) -> np.ndarray:
+    """LODO scores of the head `spec` on the scored rows (train-only rows only ever train), as build_head."""
+    def fit(tr: np.ndarray, te: np.ndarray) -> np.ndarray:
+        return EmbeddingHead.fit(p.x[tr], p.y[tr].tolist(), weights=p.w[tr], spec=spec).prob(p.x[te])
+    return lodo_scores(p.row_domains, fit, n_eval=len(p.data))
+
+
+def head_scores(p: Prepared, cache: Path, tag: str,
+                specs: tuple[HeadSpec, ...] = HEAD_GRID) -> dict[str, np.ndarray]:
+    """`head_lodo` of each spec on `p`'s embeddings, kept in `cache` as head_<tag>_<spec>.npy (session 18's
+    tag "mask" holds the head on the raw post)."""
+    heads: dict[str, np.ndarray] = {}
+    for spec in specs:
+        hp = cache / f"head_{tag}_{spec}.npy".replace(" ", "_")
+        t0 = time.time()
+        if hp.exists():
+            heads[str(spec)] = np.load(hp)
+        else:
+            heads[str(spec)] = head_lodo(p, spec)
+            np.save(hp, heads[str(spec)])
+        print(f"  head ({tag}) {spec}: {time.time() - t0:.0f}s", flush=True)
+    return heads
+
+
+def round_setup(json_help: str) -> tuple[argparse.Namespace, Any]:
+    """What every head round's script starts with: `--cache DIR [--json FILE]`, the MLP's fixed epoch budget not
+    warned about (as in the build), and the USE encoder with its vectors kept under DIR/emb_use."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    from classifiers.ae.embed_cache import CachedEncoder
+    from classifiers.ae.encoders import USE_MULTILINGUAL, encoder_for
+
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cache", type=Path, required=True)
+    ap.add_argument("--json", type=Path, help=json_help)
+    args = ap.parse_args()
+    args.cache.mkdir(parents=True, exist_ok=True)
+    return args, CachedEncoder(encoder_for(USE_MULTILINGUAL), args.cache / "emb_use")

@@ -10,7 +10,6 @@ docs/benchmarks.md, session 18.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -20,11 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
-from research_lodo import Prepared, prepare, summary  # noqa: E402
-from research_psytar_fr import head_lodo  # noqa: E402
+from research_lodo import Prepared, head_scores, prepare, round_setup, summary  # noqa: E402
 from select_ae_model import cached_features  # noqa: E402
 
-from classifiers.ae.build_tier import HEAD_GRID, TIE, WEIGHT_GRID, choose  # noqa: E402
+from classifiers.ae.build_tier import TIE, WEIGHT_GRID, choose  # noqa: E402
 from classifiers.ae.domains import Domain, authored_platforms, per_domain_auc  # noqa: E402
 from classifiers.build_model import AUTHORED_DIR, default_training_data, train_only_data  # noqa: E402
 
@@ -37,21 +35,8 @@ Key = tuple[str, str, float]  # (candidate, head spec, blend weight)
 
 
 def main() -> int:
-    import warnings
-
-    from sklearn.exceptions import ConvergenceWarning
-
-    warnings.filterwarnings("ignore", category=ConvergenceWarning)  # the MLP's fixed epoch budget, as in the build
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--cache", type=Path, required=True)
-    ap.add_argument("--json", type=Path, help="write each candidate's picked blend's per-domain AUC here")
-    args = ap.parse_args()
-    args.cache.mkdir(parents=True, exist_ok=True)
+    args, use = round_setup("write each candidate's picked blend's per-domain AUC here")
     platforms = authored_platforms(AUTHORED_DIR)
-    from classifiers.ae.embed_cache import CachedEncoder
-    from classifiers.ae.encoders import USE_MULTILINGUAL, encoder_for
-
-    use = CachedEncoder(encoder_for(USE_MULTILINGUAL), args.cache / "emb_use")
     base, extra = default_training_data(), train_only_data()
     prepared: dict[str, Prepared] = {}
     for name, mask in CANDIDATES.items():
@@ -66,16 +51,7 @@ def main() -> int:
                                         cached_features(rows, args.cache / "feats_masked.jsonl", True)[0],
                                         strict=True))
     print(f"{len(data)} scored rows, {len(extra)} train-only; {masked} rows name a drug the layers find", flush=True)
-    heads: dict[str, np.ndarray] = {}
-    for spec in HEAD_GRID:
-        hp = args.cache / f"head_mask_{spec}.npy".replace(" ", "_")
-        t0 = time.time()
-        if hp.exists():
-            heads[str(spec)] = np.load(hp)
-        else:
-            heads[str(spec)] = head_lodo(p, spec)
-            np.save(hp, heads[str(spec)])
-        print(f"  head {spec}: {time.time() - t0:.0f}s", flush=True)
+    heads = head_scores(p, args.cache, "mask")
     best: dict[str, dict[str, float]] = {}
     picks: dict[str, Key] = {}
     table: dict[Key, dict[str, float]] = {}

@@ -8,7 +8,6 @@ docs/benchmarks.md, session 20.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -17,8 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
-from research_head_mask import head_scores  # noqa: E402
-from research_lodo import prepare, summary  # noqa: E402
+from research_lodo import head_scores, prepare, round_setup, summary  # noqa: E402
 
 from classifiers.ae.build_tier import HEAD_GRID, TIE, WEIGHT_GRID, choose  # noqa: E402
 from classifiers.ae.domains import Domain, authored_platforms, per_domain_auc  # noqa: E402
@@ -34,20 +32,7 @@ Key = tuple[str, float]  # (head spec, blend weight)
 
 
 def main() -> int:
-    import warnings
-
-    from sklearn.exceptions import ConvergenceWarning
-
-    warnings.filterwarnings("ignore", category=ConvergenceWarning)  # the MLP's fixed epoch budget, as in the build
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--cache", type=Path, required=True)
-    ap.add_argument("--json", type=Path, help="write the baseline's and the extended grid's picks here")
-    args = ap.parse_args()
-    args.cache.mkdir(parents=True, exist_ok=True)
-    from classifiers.ae.embed_cache import CachedEncoder
-    from classifiers.ae.encoders import USE_MULTILINGUAL, encoder_for
-
-    use = CachedEncoder(encoder_for(USE_MULTILINGUAL), args.cache / "emb_use")
+    args, use = round_setup("write the baseline's and the extended grid's picks here")
     p = prepare(default_training_data(), authored_platforms(AUTHORED_DIR), args.cache, use, train_only_data())
     print(f"linear alone: {summary(per_domain_auc(p.linear, p.data, p.domains))}", flush=True)
     # session 18's file names: the head on the raw post

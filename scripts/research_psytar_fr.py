@@ -19,11 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
-from research_lodo import Prepared, prepare, summary  # noqa: E402
+from research_lodo import head_lodo, prepare, summary  # noqa: E402
 
 from classifiers.ae.build_tier import HEAD_GRID, TIE, WEIGHT_GRID, choose  # noqa: E402
-from classifiers.ae.domains import DOMAINS_BY_LANG, authored_platforms, lodo_scores, per_domain_auc  # noqa: E402
-from classifiers.ae.head import EmbeddingHead, HeadSpec  # noqa: E402
+from classifiers.ae.domains import DOMAINS_BY_LANG, authored_platforms, per_domain_auc  # noqa: E402
 from classifiers.build_model import AUTHORED_DIR, default_training_data, train_only_data  # noqa: E402
 
 CANDIDATES = {"default": False, "fr_psytar": True}  # train_only_data(translated=...)
@@ -31,13 +30,6 @@ DOMAIN_LOSS = 0.005  # the protocol: no single domain may lose more than this
 FRENCH = tuple(d.value for d in DOMAINS_BY_LANG["fr"])
 
 Key = tuple[str, str, float]  # (candidate, head spec, blend weight)
-
-
-def head_lodo(p: Prepared, spec: HeadSpec) -> np.ndarray:
-    """LODO scores of the head `spec` on the scored rows (train-only rows only ever train), as build_head."""
-    def fit(tr: np.ndarray, te: np.ndarray) -> np.ndarray:
-        return EmbeddingHead.fit(p.x[tr], p.y[tr].tolist(), weights=p.w[tr], spec=spec).prob(p.x[te])
-    return lodo_scores(p.row_domains, fit, n_eval=len(p.data))
 
 
 def main() -> int:

@@ -17,6 +17,7 @@ from moderation.cases.e2b_rules import schema_errors
 from moderation.cases.pv_view import MASK_TOKEN
 from moderation.cases.service import CaseService
 from moderation.queue.service import Actor, QueueService
+from moderation.roles import Role
 from pvwatch.config import Config
 from pvwatch.models import Case
 from tests.cases_support import MEDDRA
@@ -80,7 +81,7 @@ def measure(data_dir: Path, template: Path, demo: Config | None = None) -> Measu
                                                                            "fr": str(MEDDRA / "fr")})})
     coder = MeddraCoder.from_config(cfg)
     assert coder is not None
-    pv, co = Actor("measure-pv", "pv_officer"), Actor("measure-co", "compliance_officer")
+    pv, co = Actor("measure-pv", Role.pv_officer), Actor("measure-co", Role.compliance_officer)
     m = Measure()
     with open_store(cfg) as store:
         svc, queue = CaseService(cfg, store), QueueService(cfg, store)
