@@ -17,10 +17,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from research_lodo import head_scores, prepare, round_setup  # noqa: E402
+from research_lodo import blend_aucs, head_scores, prepare, round_setup  # noqa: E402
 
-from classifiers.ae.build_tier import WEIGHT_GRID, choose  # noqa: E402
-from classifiers.ae.domains import authored_platforms, per_domain_auc  # noqa: E402
+from classifiers.ae.build_tier import choose  # noqa: E402
+from classifiers.ae.domains import authored_platforms, authored_records  # noqa: E402
 from classifiers.ae.head import EmbeddingHead  # noqa: E402
 from classifiers.build_model import AUTHORED_DIR, HEAD_DIR, default_training_data, train_only_data  # noqa: E402
 
@@ -28,28 +28,18 @@ MIN_POSTS = 15  # a cell smaller than this is listed in the JSON, not in the pri
 SHOWN = 12
 
 
-def authored_records() -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = {}
-    for p in sorted(AUTHORED_DIR.glob("*/*.jsonl")):
-        for line in p.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                rec = json.loads(line)
-                out[str(rec["id"])] = {"cell": str(rec.get("cell", "?")), "register": str(rec.get("register", "?")),
-                                       "platform": str(rec.get("platform", "?"))}
-    return out
+FIELDS = ("cell", "register", "platform")
 
 
 def main() -> int:
     args, use = round_setup("write every cell's counts here")
     p = prepare(default_training_data(), authored_platforms(AUTHORED_DIR), args.cache, use, train_only_data())
     heads = head_scores(p, args.cache, "mask")  # the head on the raw post, as shipped
-    table = {(spec, wt): per_domain_auc((1 - wt) * p.linear + wt * head, p.data, p.domains)
-             for spec, head in heads.items() for wt in WEIGHT_GRID}
-    spec, wt = choose(table)
+    spec, wt = choose(blend_aucs(p.linear, heads, p))
     scores = (1 - wt) * p.linear + wt * heads[spec]
     standard = EmbeddingHead.load(HEAD_DIR).meta["presets"]["standard"]
     print(f"the build's pick: {spec}, weight {wt:g}; standard thresholds {standard}", flush=True)
-    recs = authored_records()
+    recs = authored_records(AUTHORED_DIR)
     # (lang, field, value) -> [posts, AE posts, flagged AE posts, other posts, flagged other posts]
     counts: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for e, s in zip(p.data, scores, strict=True):
@@ -58,13 +48,13 @@ def main() -> int:
             continue  # PsyTAR, Druglib, written data and demo posts have no cell
         lang = e.lang or "*"
         flagged = s >= standard.get(lang, standard["*"])
-        for fld in ("cell", "register", "platform"):
-            c = counts[(lang, fld, rec[fld])]
+        for fld in FIELDS:
+            c = counts[(lang, fld, str(rec.get(fld, "?")))]
             c[0] += 1
             c[1 if e.label else 3] += 1
             c[2 if e.label else 4] += int(flagged)
     for lang in ("fr", "en"):
-        for fld in ("cell", "register", "platform"):
+        for fld in FIELDS:
             rows = [(v, c) for (lg, f, v), c in counts.items() if lg == lang and f == fld and c[0] >= MIN_POSTS]
             pos = sorted((c[2] / c[1], v, c) for v, c in rows if c[1])
             neg = sorted(((c[4] / c[3], v, c) for v, c in rows if c[3]), reverse=True)

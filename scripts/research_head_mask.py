@@ -14,15 +14,16 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
-from research_lodo import Prepared, head_scores, prepare, round_setup, summary  # noqa: E402
-from select_ae_model import key  # noqa: E402
+from research_lodo import Prepared, blend_aucs, head_scores, prepare, round_setup, summary  # noqa: E402
+from select_ae_model import cached_per_text  # noqa: E402
 
-from classifiers.ae.build_tier import TIE, WEIGHT_GRID, choose  # noqa: E402
+from classifiers.ae.build_tier import TIE, choose  # noqa: E402
 from classifiers.ae.domains import Domain, authored_platforms, per_domain_auc  # noqa: E402
 from classifiers.ae.features import head_text  # noqa: E402
 from classifiers.ae.layers import Layers  # noqa: E402
@@ -40,21 +41,9 @@ Key = tuple[str, str, float]  # (candidate, head spec, blend weight)
 
 def cached_head_texts(rows: list[Example], path: Path) -> list[str]:
     """`head_text` of every row, the layers run once per distinct text and kept in `path`."""
-    store: dict[str, str] = {}
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            k, t = json.loads(line)
-            store[k] = t
-    todo = list({key(e): e for e in rows if key(e) not in store}.values())
-    if todo:
-        t0 = time.time()
-        evs = Layers([]).run([e.text for e in todo], [e.lang for e in todo])
-        with path.open("a", encoding="utf-8") as fh:
-            for e, ev in zip(todo, evs, strict=True):
-                store[key(e)] = t = head_text(ev)
-                fh.write(json.dumps([key(e), t], ensure_ascii=False) + "\n")
-        print(f"masked {len(todo)} head texts in {time.time() - t0:.0f}s", flush=True)
-    return [store[key(e)] for e in rows]
+    def compute(todo: list[Example]) -> list[list[Any]]:
+        return [[head_text(ev)] for ev in Layers([]).run([e.text for e in todo], [e.lang for e in todo])]
+    return [v[0] for v in cached_per_text(rows, path, compute)]
 
 
 def main() -> int:
@@ -82,11 +71,8 @@ def main() -> int:
     picks: dict[str, Key] = {}
     table: dict[Key, dict[str, float]] = {}
     for name, (lin_mask, head_mask) in CANDIDATES.items():
-        mine: dict[Key, dict[str, float]] = {}
-        for head_name, head in heads[head_mask].items():
-            for wt in WEIGHT_GRID:
-                mine[(name, head_name, wt)] = per_domain_auc((1 - wt) * linear[lin_mask].linear + wt * head,
-                                                             data, doms)
+        mine: dict[Key, dict[str, float]] = {(name, *k): v for k, v in blend_aucs(linear[lin_mask].linear,
+                                                                                  heads[head_mask], p).items()}
         picks[name] = k = choose(mine)
         best[name] = mine[k]
         table |= mine

@@ -19,7 +19,7 @@ import numpy as np  # noqa: E402
 from select_ae_model import cached_features  # noqa: E402
 
 from classifiers.ae.build_tier import C_GRID, HEAD_GRID, WEIGHT_GRID  # noqa: E402
-from classifiers.ae.domains import Domain, collapse, domain_of, linear_lodo, lodo_scores  # noqa: E402
+from classifiers.ae.domains import Domain, collapse, domain_of, linear_lodo, lodo_scores, per_domain_auc  # noqa: E402
 from classifiers.ae.head import EmbeddingHead, HeadSpec  # noqa: E402
 from classifiers.ae.model import LinearParams  # noqa: E402
 from classifiers.ae.readers import Example  # noqa: E402
@@ -106,6 +106,14 @@ def head_scores(p: Prepared, cache: Path, tag: str,
             np.save(hp, heads[str(spec)])
         print(f"  head ({tag}) {spec}: {time.time() - t0:.0f}s", flush=True)
     return heads
+
+
+def blend_aucs(linear: np.ndarray, heads: dict[str, np.ndarray],
+               p: Prepared) -> dict[tuple[str, float], dict[str, float]]:
+    """Each domain's LODO AUC of every blend (1 - w) * linear + w * head, keyed (head spec, w), on `p`'s scored
+    rows: the table the build's rule (`build_tier.choose`) picks from."""
+    return {(spec, wt): per_domain_auc((1 - wt) * linear + wt * head, p.data, p.domains)
+            for spec, head in heads.items() for wt in WEIGHT_GRID}
 
 
 def round_setup(json_help: str) -> tuple[argparse.Namespace, Any]:

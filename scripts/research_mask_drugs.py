@@ -19,10 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
-from research_lodo import Prepared, head_scores, prepare, round_setup, summary  # noqa: E402
+from research_lodo import Prepared, blend_aucs, head_scores, prepare, round_setup, summary  # noqa: E402
 from select_ae_model import cached_features  # noqa: E402
 
-from classifiers.ae.build_tier import TIE, WEIGHT_GRID, choose  # noqa: E402
+from classifiers.ae.build_tier import TIE, choose  # noqa: E402
 from classifiers.ae.domains import Domain, authored_platforms, per_domain_auc  # noqa: E402
 from classifiers.build_model import AUTHORED_DIR, default_training_data, train_only_data  # noqa: E402
 
@@ -45,7 +45,7 @@ def main() -> int:
         print(f"[{name}] linear alone ({time.time() - t0:.0f}s): "
               f"{summary(per_domain_auc(pn.linear, pn.data, pn.domains))}", flush=True)
     p = prepared["default"]  # the head reads the raw post, so one LODO of it serves both candidates
-    data, doms = p.data, p.domains
+    data = p.data
     rows = data + extra  # as prepare lays them out; both texts are cached by now
     masked = sum(a != b for a, b in zip(cached_features(rows, args.cache / "feats.jsonl")[0],
                                         cached_features(rows, args.cache / "feats_masked.jsonl", True)[0],
@@ -56,10 +56,8 @@ def main() -> int:
     picks: dict[str, Key] = {}
     table: dict[Key, dict[str, float]] = {}
     for name in CANDIDATES:
-        mine: dict[Key, dict[str, float]] = {}
-        for head_name, head in heads.items():
-            for wt in WEIGHT_GRID:
-                mine[(name, head_name, wt)] = per_domain_auc((1 - wt) * prepared[name].linear + wt * head, data, doms)
+        mine: dict[Key, dict[str, float]] = {(name, *k): v for k, v in blend_aucs(prepared[name].linear, heads,
+                                                                                  p).items()}
         picks[name] = k = choose(mine)
         best[name] = mine[k]
         table |= mine

@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
-from research_lodo import head_scores, prepare, round_setup, summary  # noqa: E402
+from research_lodo import blend_aucs, head_scores, prepare, round_setup, summary  # noqa: E402
 
-from classifiers.ae.build_tier import HEAD_GRID, TIE, WEIGHT_GRID, choose  # noqa: E402
+from classifiers.ae.build_tier import HEAD_GRID, TIE, choose  # noqa: E402
 from classifiers.ae.domains import Domain, authored_platforms, per_domain_auc  # noqa: E402
 from classifiers.ae.head import HeadKind, HeadSpec  # noqa: E402
 from classifiers.build_model import AUTHORED_DIR, default_training_data, train_only_data  # noqa: E402
@@ -37,9 +37,7 @@ def main() -> int:
     print(f"linear alone: {summary(per_domain_auc(p.linear, p.data, p.domains))}", flush=True)
     # session 18's file names: the head on the raw post
     heads = head_scores(p, args.cache, "mask", HEAD_GRID) | head_scores(p, args.cache, "mask", NEW)
-    table: dict[Key, dict[str, float]] = {
-        (spec, wt): per_domain_auc((1 - wt) * p.linear + wt * head, p.data, p.domains)
-        for spec, head in heads.items() for wt in WEIGHT_GRID}
+    table: dict[Key, dict[str, float]] = blend_aucs(p.linear, heads, p)
     for spec in NEW:
         print(f"  head alone, {spec}: {summary(per_domain_auc(heads[str(spec)], p.data, p.domains))}", flush=True)
     current = {str(s) for s in HEAD_GRID}

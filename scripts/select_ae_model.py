@@ -15,6 +15,7 @@ import hashlib
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,23 +61,33 @@ def key(e: Example) -> str:
     return hashlib.sha1(f"{e.lang}|{e.text}".encode(), usedforsecurity=False).hexdigest()
 
 
-def cached_features(data: list[Example], path: Path,
-                    mask_drugs: bool = False) -> tuple[list[str], list[list[float]]]:
-    store: dict[str, tuple[str, list[float]]] = {}
+def cached_per_text(data: list[Example], path: Path,
+                    compute: Callable[[list[Example]], list[list[Any]]]) -> list[list[Any]]:
+    """`compute`'s values for each row, once per distinct (language, text): kept in `path`, one JSON line
+    `[key, *values]` per text, and computed only for the texts not there yet."""
+    store: dict[str, list[Any]] = {}
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
-            k, t, f = json.loads(line)
-            store[k] = (t, f)
+            k, *v = json.loads(line)
+            store[k] = v
     todo = list({key(e): e for e in data if key(e) not in store}.values())
     if todo:
         t0 = time.time()
-        texts, feats = featurize(Layers([]), todo, mask_drugs)
         with path.open("a", encoding="utf-8") as fh:
-            for e, t, f in zip(todo, texts, feats, strict=True):
-                store[key(e)] = (t, f)
-                fh.write(json.dumps([key(e), t, f]) + "\n")
-        print(f"featurized {len(todo)} texts in {time.time() - t0:.0f}s", flush=True)
-    return [store[key(e)][0] for e in data], [store[key(e)][1] for e in data]
+            for e, v in zip(todo, compute(todo), strict=True):
+                store[key(e)] = v
+                fh.write(json.dumps([key(e), *v], ensure_ascii=False) + "\n")
+        print(f"ran the layers on {len(todo)} texts for {path.name} in {time.time() - t0:.0f}s", flush=True)
+    return [store[key(e)] for e in data]
+
+
+def cached_features(data: list[Example], path: Path,
+                    mask_drugs: bool = False) -> tuple[list[str], list[list[float]]]:
+    def compute(todo: list[Example]) -> list[list[Any]]:
+        texts, feats = featurize(Layers([]), todo, mask_drugs)
+        return [[t, f] for t, f in zip(texts, feats, strict=True)]
+    out = cached_per_text(data, path, compute)
+    return [v[0] for v in out], [v[1] for v in out]
 
 
 def main() -> int:

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -38,15 +39,20 @@ DOMAINS_BY_LANG: dict[str, tuple[Domain, ...]] = {
 }
 
 
-def authored_platforms(directory: Path) -> dict[str, str]:
-    """id -> platform of every authored post (the field the schema requires; Example does not carry it)."""
-    out: dict[str, str] = {}
+def authored_records(directory: Path) -> dict[str, dict[str, Any]]:
+    """id -> the full record of every authored post (platform, register, cell...: fields Example does not carry)."""
+    out: dict[str, dict[str, Any]] = {}
     for p in sorted(directory.glob("*/*.jsonl")):
         for line in p.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 rec = json.loads(line)
-                out[str(rec.get("id", ""))] = str(rec.get("platform", ""))
+                out[str(rec.get("id", ""))] = rec
     return out
+
+
+def authored_platforms(directory: Path) -> dict[str, str]:
+    """id -> platform of every authored post (the field the schema requires)."""
+    return {k: str(rec.get("platform", "")) for k, rec in authored_records(directory).items()}
 
 
 def domain_of(e: Example, platforms: dict[str, str]) -> Domain:
