@@ -13,15 +13,18 @@ import json
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import numpy as np  # noqa: E402
 from research_lodo import blend_aucs, head_scores, prepare, round_setup  # noqa: E402
 
 from classifiers.ae.build_tier import choose  # noqa: E402
 from classifiers.ae.domains import authored_platforms, authored_records  # noqa: E402
 from classifiers.ae.head import EmbeddingHead  # noqa: E402
+from classifiers.ae.readers import Example  # noqa: E402
 from classifiers.build_model import AUTHORED_DIR, HEAD_DIR, default_training_data, train_only_data  # noqa: E402
 
 MIN_POSTS = 15  # a cell smaller than this is listed in the JSON, not in the printed tables
@@ -29,23 +32,19 @@ SHOWN = 12
 
 
 FIELDS = ("cell", "register", "platform")
+Counts = dict[tuple[str, str, str], list[int]]  # (lang, field, value) -> [posts, AE, flagged AE, other, flagged other]
 
 
-def main() -> int:
-    args, use = round_setup("write every cell's counts here")
-    p = prepare(default_training_data(), authored_platforms(AUTHORED_DIR), args.cache, use, train_only_data())
-    heads = head_scores(p, args.cache, "mask")  # the head on the raw post, as shipped
-    spec, wt = choose(blend_aucs(p.linear, heads, p))
-    scores = (1 - wt) * p.linear + wt * heads[spec]
-    standard = EmbeddingHead.load(HEAD_DIR).meta["presets"]["standard"]
-    print(f"the build's pick: {spec}, weight {wt:g}; standard thresholds {standard}", flush=True)
-    recs = authored_records(AUTHORED_DIR)
-    # (lang, field, value) -> [posts, AE posts, flagged AE posts, other posts, flagged other posts]
-    counts: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for e, s in zip(p.data, scores, strict=True):
+def cell_counts(data: list[Example], scores: np.ndarray, recs: dict[str, dict[str, Any]],
+                standard: dict[str, float]) -> Counts:
+    """Per language, grid field and value: how many authored posts, AE posts and other posts the scores flag at
+    the standard thresholds (rows without an authored record, PsyTAR, Druglib, written and demo posts, are left
+    out)."""
+    counts: Counts = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for e, s in zip(data, scores, strict=True):
         rec = recs.get(e.id)
         if rec is None:
-            continue  # PsyTAR, Druglib, written data and demo posts have no cell
+            continue
         lang = e.lang or "*"
         flagged = s >= standard.get(lang, standard["*"])
         for fld in FIELDS:
@@ -53,6 +52,10 @@ def main() -> int:
             c[0] += 1
             c[1 if e.label else 3] += 1
             c[2 if e.label else 4] += int(flagged)
+    return dict(counts)
+
+
+def print_cells(counts: Counts) -> None:
     for lang in ("fr", "en"):
         for fld in FIELDS:
             rows = [(v, c) for (lg, f, v), c in counts.items() if lg == lang and f == fld and c[0] >= MIN_POSTS]
@@ -64,6 +67,18 @@ def main() -> int:
             print(f"[{lang}] {fld}: highest share of non-AE posts flagged", flush=True)
             for r, v, c in neg[:SHOWN]:
                 print(f"  {v:<40} {c[3]:>5} other flagged {r:.2f}", flush=True)
+
+
+def main() -> int:
+    args, use = round_setup("write every cell's counts here")
+    p = prepare(default_training_data(), authored_platforms(AUTHORED_DIR), args.cache, use, train_only_data())
+    heads = head_scores(p, args.cache, "mask")  # the head on the raw post, as shipped
+    spec, wt = choose(blend_aucs(p.linear, heads, p))
+    scores = (1 - wt) * p.linear + wt * heads[spec]
+    standard = EmbeddingHead.load(HEAD_DIR).meta["presets"]["standard"]
+    print(f"the build's pick: {spec}, weight {wt:g}; standard thresholds {standard}", flush=True)
+    counts = cell_counts(p.data, scores, authored_records(AUTHORED_DIR), standard)
+    print_cells(counts)
     if args.json:
         args.json.write_text(json.dumps({f"{k[0]}|{k[1]}|{k[2]}": v for k, v in sorted(counts.items())}, indent=1))
     return 0

@@ -116,9 +116,11 @@ def blend_aucs(linear: np.ndarray, heads: dict[str, np.ndarray],
             for spec, head in heads.items() for wt in WEIGHT_GRID}
 
 
-def round_setup(json_help: str) -> tuple[argparse.Namespace, Any]:
-    """What every head round's script starts with: `--cache DIR [--json FILE]`, the MLP's fixed epoch budget not
-    warned about (as in the build), and the USE encoder with its vectors kept under DIR/emb_use."""
+def round_setup(json_help: str,
+                add_args: Callable[[argparse.ArgumentParser], None] | None = None) -> tuple[argparse.Namespace, Any]:
+    """What every head round's script starts with: `--cache DIR [--json FILE]` (and what `add_args` adds), the
+    MLP's fixed epoch budget not warned about (as in the build), and the USE encoder with its vectors kept under
+    DIR/emb_use."""
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning
@@ -130,6 +132,8 @@ def round_setup(json_help: str) -> tuple[argparse.Namespace, Any]:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cache", type=Path, required=True)
     ap.add_argument("--json", type=Path, help=json_help)
+    if add_args is not None:
+        add_args(ap)
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     return args, CachedEncoder(encoder_for(USE_MULTILINGUAL), args.cache / "emb_use")

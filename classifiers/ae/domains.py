@@ -39,14 +39,22 @@ DOMAINS_BY_LANG: dict[str, tuple[Domain, ...]] = {
 }
 
 
+def file_records(path: Path) -> dict[str, dict[str, Any]]:
+    """id -> the full record of every post of one authored JSONL file (platform, register, cell...: fields
+    Example does not carry)."""
+    out: dict[str, dict[str, Any]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            rec = json.loads(line)
+            out[str(rec.get("id", ""))] = rec
+    return out
+
+
 def authored_records(directory: Path) -> dict[str, dict[str, Any]]:
-    """id -> the full record of every authored post (platform, register, cell...: fields Example does not carry)."""
+    """`file_records` of every authored file (directory/<lang>/*.jsonl)."""
     out: dict[str, dict[str, Any]] = {}
     for p in sorted(directory.glob("*/*.jsonl")):
-        for line in p.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                rec = json.loads(line)
-                out[str(rec.get("id", ""))] = rec
+        out |= file_records(p)
     return out
 
 
