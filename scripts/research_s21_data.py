@@ -45,14 +45,13 @@ from classifiers.build_model import (  # noqa: E402
 GAIN = 0.002  # the gain bar: the candidate's mean LODO AUC must beat the baseline's by this much
 REAL_LOSS = 0.005  # and neither real-post domain may lose more than this
 REAL = ("psytar", "druglib")
-PARKED = REPO / "classifiers" / "data" / "authored_s21"  # where the batches sit if the round does not adopt them
 
 
 def new_batch_files(new: Path | None) -> list[Path]:
-    """The session 21 batches: `--new DIR` (while they are written), else wherever they were committed."""
+    """The session 21 batches: `--new DIR`, else the committed `*_s21_*` files of the authored corpus."""
     if new is not None:
         return sorted(new.glob("*.jsonl"))
-    return sorted(AUTHORED_DIR.glob("*/*_s21_*.jsonl")) + sorted(PARKED.glob("*/*.jsonl"))
+    return sorted(AUTHORED_DIR.glob("*/*_s21_*.jsonl"))
 
 
 def pick(p: Prepared, heads: dict[str, np.ndarray], name: str) -> tuple[tuple[str, float], dict[str, float]]:
