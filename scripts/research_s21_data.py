@@ -11,7 +11,10 @@ corpus.
 It also prints (no choice is made from them) the shipped default's recall and share flagged on each new batch,
 which it never saw, and both candidates' per-cell results on the old authored posts (research_cells).
 
-    PVWATCH_SHARED_DATA=../shared/data .venv/bin/python scripts/research_s21_data.py --cache DIR [--new DIR]
+    PVWATCH_SHARED_DATA=../shared/data .venv/bin/python scripts/research_s21_data.py --cache DIR [--round s21b]
+
+Round 2 (`--round s21b`, protocol in docs/benchmarks.md) judges five more batches (`*_s21_02`) on top of round
+1's, on the same scored rows: round 1's candidate is its baseline.
 """
 
 from __future__ import annotations
@@ -47,11 +50,20 @@ REAL_LOSS = 0.005  # and neither real-post domain may lose more than this
 REAL = ("psytar", "druglib")
 
 
-def new_batch_files(new: Path | None) -> list[Path]:
-    """The session 21 batches: `--new DIR`, else the committed `*_s21_*` files of the authored corpus."""
-    if new is not None:
-        return sorted(new.glob("*.jsonl"))
-    return sorted(AUTHORED_DIR.glob("*/*_s21_*.jsonl"))
+# The rounds: each candidate's batches (file-name patterns), and the candidate it is judged against.
+ROUNDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "s21": (("*_s21_01.jsonl",), "default"),  # round 1: the seven batches against the session 16 data
+    "s21b": (("*_s21_01.jsonl", "*_s21_02.jsonl"), "s21"),  # round 2: five more batches on top of round 1's
+}
+PARKED = REPO / "classifiers" / "data" / "parked"  # batches a round has not adopted (the build never reads it)
+
+
+def batch_files(name: str) -> list[Path]:
+    """The batches of candidate `name` ("default" has none), adopted (authored/<lang>/) or parked."""
+    if name == "default":
+        return []
+    return [f for pat in ROUNDS[name][0]
+            for f in sorted(AUTHORED_DIR.glob(f"*/{pat}")) + sorted(PARKED.glob(f"*/{pat}"))]
 
 
 def pick(p: Prepared, heads: dict[str, np.ndarray], name: str) -> tuple[tuple[str, float], dict[str, float]]:
@@ -83,37 +95,44 @@ def shipped_on_batches(files: list[Path]) -> dict[str, dict[str, float]]:
 
 def main() -> int:
     def more(ap: argparse.ArgumentParser) -> None:
-        ap.add_argument("--new", type=Path, help="read the new batches from this folder (default: where committed)")
+        ap.add_argument("--round", choices=list(ROUNDS), default="s21", help="which round to judge (default s21)")
 
     args, use = round_setup("write both picks, the rule and the diagnostics here", more)
-    files = new_batch_files(args.new)
-    recs = {k: r for f in files for k, r in file_records(f).items()}
-    new_rows: list[Example] = [e for f in files for e in read_corpus(f, "jsonl") if not is_held_out(e.id)]
-    base = [e for e in default_training_data() if e.id not in recs]
+    cand, base_name = args.round, ROUNDS[args.round][1]
+    every = batch_files(cand)  # the candidate's batches include the baseline's
+    recs = {k: r for name in ROUNDS for f in batch_files(name) for k, r in file_records(f).items()}
+    base = [e for e in default_training_data() if e.id not in recs]  # the scored rows: no session 21 post, ever
     platforms = authored_platforms(AUTHORED_DIR) | {k: str(r["platform"]) for k, r in recs.items()}
-    print(f"{len(files)} new batches: {len(recs)} posts, {len(new_rows)} in the training part "
-          f"({sum(e.label for e in new_rows)} AE), x{AUTHORED_WEIGHT}", flush=True)
-    shipped = shipped_on_batches(files)
-    p0 = prepare(base, platforms, args.cache, use)
-    k0, a0 = pick(p0, heads0 := head_scores(p0, args.cache, "mask"), "default")
-    p1 = prepare(base, platforms, args.cache, use, train_only_data() + new_rows * AUTHORED_WEIGHT)
+
+    def train_part(name: str) -> list[Example]:
+        return [e for f in batch_files(name) for e in read_corpus(f, "jsonl") if not is_held_out(e.id)]
+
+    new = [f for f in every if f not in batch_files(base_name)]
+    print(f"[{cand}] {len(new)} new batches over [{base_name}]: {len(train_part(cand)) - len(train_part(base_name))} "
+          f"posts in their training part, x{AUTHORED_WEIGHT}", flush=True)
+    shipped = shipped_on_batches(new)
+    judged: dict[str, tuple[Prepared, tuple[str, float], dict[str, float], dict[str, np.ndarray]]] = {}
+    for name in (base_name, cand):
+        p = prepare(base, platforms, args.cache, use, train_only_data() + train_part(name) * AUTHORED_WEIGHT)
+        heads = head_scores(p, args.cache, "mask" if name == "default" else name)
+        judged[name] = (p, *pick(p, heads, name), heads)
+    (p0, k0, a0, _), (p1, k1, a1, _) = judged[base_name], judged[cand]
     assert [e.id for e in p1.data] == [e.id for e in p0.data], "both candidates must be scored on the same rows"
-    k1, a1 = pick(p1, heads1 := head_scores(p1, args.cache, "s21"), "s21")
     m0, m1 = float(np.mean(list(a0.values()))), float(np.mean(list(a1.values())))
     real_loss = max(a0[d] - a1[d] for d in REAL)
     adopted = m1 >= m0 + GAIN and real_loss <= REAL_LOSS
-    print(f"rule: s21 {'adopted' if adopted else 'not adopted'} (mean {m1:.4f} vs {m0:.4f}, needed "
+    print(f"rule: {cand} {'adopted' if adopted else 'not adopted'} (mean {m1:.4f} vs {m0:.4f}, needed "
           f"{m0 + GAIN:.4f}; largest real-post loss {real_loss:.4f}, allowed {REAL_LOSS})", flush=True)
     standard = EmbeddingHead.load(HEAD_DIR).meta["presets"]["standard"]
     old = authored_records(AUTHORED_DIR)
     cells = {}
-    for name, p, (spec, wt), heads in (("default", p0, k0, heads0), ("s21", p1, k1, heads1)):
+    for name, (p, (spec, wt), _, heads) in judged.items():
         print(f"\n===== [{name}] per cell, old authored posts, LODO at the standard preset", flush=True)
         counts = cell_counts(p.data, (1 - wt) * p.linear + wt * heads[spec], old, standard)
         print_cells(counts)
         cells[name] = {"|".join(k): v for k, v in sorted(counts.items())}
     if args.json:
-        args.json.write_text(json.dumps({"default": {"pick": list(k0), "auc": a0}, "s21": {"pick": list(k1), "auc": a1},
+        args.json.write_text(json.dumps({base_name: {"pick": list(k0), "auc": a0}, cand: {"pick": list(k1), "auc": a1},
                                          "adopted": adopted, "shipped_on_batches": shipped, "cells": cells},
                                         indent=1))
     return 0
