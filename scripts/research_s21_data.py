@@ -9,7 +9,9 @@ corpus.
   held out and are never scored, so both candidates are judged on the very same rows.
 
 It also prints (no choice is made from them) the shipped default's recall and share flagged on each new batch,
-which it never saw, and both candidates' per-cell results on the old authored posts (research_cells).
+which it never saw, and both candidates' per-cell results on the old authored posts (research_cells). Both read
+the committed model (its standard thresholds), so they reproduce at the commit a round ran on (round 1: ce62cba,
+round 2: 7503a37); the LODO AUCs and the rule reproduce on any later main.
 
     PVWATCH_SHARED_DATA=../shared/data .venv/bin/python scripts/research_s21_data.py --cache DIR [--round s21b]
 
@@ -55,7 +57,7 @@ ROUNDS: dict[str, tuple[tuple[str, ...], str]] = {
     "s21": (("*_s21_01.jsonl",), "default"),  # round 1: the seven batches against the session 16 data
     "s21b": (("*_s21_01.jsonl", "*_s21_02.jsonl"), "s21"),  # round 2: five more batches on top of round 1's
 }
-PARKED = REPO / "classifiers" / "data" / "parked"  # batches a round has not adopted (the build never reads it)
+PARKED = REPO / "classifiers" / "data" / "parked"  # where a round's batches wait until it decides (never built on)
 
 
 def batch_files(name: str) -> list[Path]:
