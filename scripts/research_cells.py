@@ -22,7 +22,7 @@ import numpy as np  # noqa: E402
 from research_lodo import blend_aucs, head_scores, prepare, round_setup  # noqa: E402
 
 from classifiers.ae.build_tier import choose  # noqa: E402
-from classifiers.ae.domains import authored_platforms, authored_records  # noqa: E402
+from classifiers.ae.domains import authored_records, platforms_of  # noqa: E402
 from classifiers.ae.head import EmbeddingHead  # noqa: E402
 from classifiers.ae.readers import Example  # noqa: E402
 from classifiers.build_model import AUTHORED_DIR, HEAD_DIR, default_training_data, train_only_data  # noqa: E402
@@ -71,13 +71,14 @@ def print_cells(counts: Counts) -> None:
 
 def main() -> int:
     args, use = round_setup("write every cell's counts here")
-    p = prepare(default_training_data(), authored_platforms(AUTHORED_DIR), args.cache, use, train_only_data())
+    recs = authored_records(AUTHORED_DIR)  # read once: the domains and the cells
+    p = prepare(default_training_data(), platforms_of(recs), args.cache, use, train_only_data())
     heads = head_scores(p, args.cache, "mask")  # the head on the raw post, as shipped
     spec, wt = choose(blend_aucs(p.linear, heads, p))
     scores = (1 - wt) * p.linear + wt * heads[spec]
     standard = EmbeddingHead.load(HEAD_DIR).meta["presets"]["standard"]
     print(f"the build's pick: {spec}, weight {wt:g}; standard thresholds {standard}", flush=True)
-    counts = cell_counts(p.data, scores, authored_records(AUTHORED_DIR), standard)
+    counts = cell_counts(p.data, scores, recs, standard)
     print_cells(counts)
     if args.json:
         args.json.write_text(json.dumps({f"{k[0]}|{k[1]}|{k[2]}": v for k, v in sorted(counts.items())}, indent=1))

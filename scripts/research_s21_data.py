@@ -34,9 +34,9 @@ from research_cells import cell_counts, print_cells  # noqa: E402
 from research_lodo import Prepared, blend_aucs, head_scores, prepare, round_setup, summary  # noqa: E402
 
 from classifiers.ae.build_tier import choose  # noqa: E402
-from classifiers.ae.domains import authored_platforms, authored_records, file_records, per_domain_auc  # noqa: E402
+from classifiers.ae.domains import authored_records, file_records, per_domain_auc, platforms_of  # noqa: E402
 from classifiers.ae.head import EmbeddingHead  # noqa: E402
-from classifiers.ae.readers import Example, read_corpus  # noqa: E402
+from classifiers.ae.readers import read_corpus  # noqa: E402
 from classifiers.build_model import (  # noqa: E402
     AUTHORED_DIR,
     AUTHORED_WEIGHT,
@@ -101,21 +101,20 @@ def main() -> int:
 
     args, use = round_setup("write both picks, the rule and the diagnostics here", more)
     cand, base_name = args.round, ROUNDS[args.round][1]
-    every = batch_files(cand)  # the candidate's batches include the baseline's
-    recs = {k: r for name in ROUNDS for f in batch_files(name) for k, r in file_records(f).items()}
+    files = {name: batch_files(name) for name in ("default", *ROUNDS)}
+    recs = {k: r for f in {f for fs in files.values() for f in fs} for k, r in file_records(f).items()}  # all rounds
     base = [e for e in default_training_data() if e.id not in recs]  # the scored rows: no session 21 post, ever
-    platforms = authored_platforms(AUTHORED_DIR) | {k: str(r["platform"]) for k, r in recs.items()}
-
-    def train_part(name: str) -> list[Example]:
-        return [e for f in batch_files(name) for e in read_corpus(f, "jsonl") if not is_held_out(e.id)]
-
-    new = [f for f in every if f not in batch_files(base_name)]
-    print(f"[{cand}] {len(new)} new batches over [{base_name}]: {len(train_part(cand)) - len(train_part(base_name))} "
+    old = authored_records(AUTHORED_DIR)  # the domains and the cells (adopted batches are in it, parked ones not)
+    platforms = platforms_of(old | recs)
+    part = {name: [e for f in files[name] for e in read_corpus(f, "jsonl") if not is_held_out(e.id)]
+            for name in (base_name, cand)}  # each candidate's batches' training part
+    new = [f for f in files[cand] if f not in files[base_name]]
+    print(f"[{cand}] {len(new)} new batches over [{base_name}]: {len(part[cand]) - len(part[base_name])} "
           f"posts in their training part, x{AUTHORED_WEIGHT}", flush=True)
     shipped = shipped_on_batches(new)
     judged: dict[str, tuple[Prepared, tuple[str, float], dict[str, float], dict[str, np.ndarray]]] = {}
     for name in (base_name, cand):
-        p = prepare(base, platforms, args.cache, use, train_only_data() + train_part(name) * AUTHORED_WEIGHT)
+        p = prepare(base, platforms, args.cache, use, train_only_data() + part[name] * AUTHORED_WEIGHT)
         heads = head_scores(p, args.cache, "mask" if name == "default" else name)
         judged[name] = (p, *pick(p, heads, name), heads)
     (p0, k0, a0, _), (p1, k1, a1, _) = judged[base_name], judged[cand]
@@ -126,7 +125,6 @@ def main() -> int:
     print(f"rule: {cand} {'adopted' if adopted else 'not adopted'} (mean {m1:.4f} vs {m0:.4f}, needed "
           f"{m0 + GAIN:.4f}; largest real-post loss {real_loss:.4f}, allowed {REAL_LOSS})", flush=True)
     standard = EmbeddingHead.load(HEAD_DIR).meta["presets"]["standard"]
-    old = authored_records(AUTHORED_DIR)
     cells = {}
     for name, (p, (spec, wt), _, heads) in judged.items():
         print(f"\n===== [{name}] per cell, old authored posts, LODO at the standard preset", flush=True)

@@ -58,9 +58,14 @@ def authored_records(directory: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
+def platforms_of(records: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """id -> platform (the field the schema requires) of each record: what `domain_of` reads."""
+    return {k: str(rec.get("platform", "")) for k, rec in records.items()}
+
+
 def authored_platforms(directory: Path) -> dict[str, str]:
-    """id -> platform of every authored post (the field the schema requires)."""
-    return {k: str(rec.get("platform", "")) for k, rec in authored_records(directory).items()}
+    """id -> platform of every authored post."""
+    return platforms_of(authored_records(directory))
 
 
 def domain_of(e: Example, platforms: dict[str, str]) -> Domain:
