@@ -82,3 +82,37 @@ def test_the_build_chooses_among_both_families_by_lodo() -> None:
         assert min(head.meta["lodo_auc"].values()) > (0.9 if nonlinear else 0.95)
     assert picked["xor"] == "mlp"
     assert str(HeadSpec(HeadKind.mlp, 0.1)) == "mlp alpha=0.1" and str(HeadSpec(HeadKind.logistic, 3)) == "logistic C=3"
+
+
+def test_an_ensemble_of_seeds_is_the_mean_logit_of_its_members_and_ships_as_one_network(tmp_path: Path) -> None:
+    """Session 22: an MLP over several seeds is stored as one wider network; its log-odds are exactly the mean of
+    the members' (each fitted as the build fits a single head), and it loads back through the same format."""
+    x, y = xor_data()
+    members = [EmbeddingHead.fit(x, y, spec=HeadSpec(HeadKind.mlp, 0.1, seed=s), meta=META) for s in range(3)]
+    ens = EmbeddingHead.fit(x, y, spec=HeadSpec(HeadKind.mlp, 0.1, seeds=3), meta=META)
+    # equal up to the float32 rounding of the stored weights (coef / 3 is rounded once more)
+    assert ens.logit(x) == pytest.approx(np.mean([m.logit(x) for m in members], axis=0), abs=1e-5)
+    # the members really differ, or the ensemble would average nothing
+    assert float(np.max(np.abs(members[0].logit(x) - members[1].logit(x)))) > 1e-3
+    assert ens.hidden is not None and ens.hidden[0].shape == (x.shape[1], 3 * 128)
+    assert ens.meta["seeds"] == 3 and ens.meta["hidden"] == 384 and "seeds" not in members[0].meta
+    ens.save(tmp_path)
+    again = EmbeddingHead.load(tmp_path)
+    assert again.prob(x) == pytest.approx(ens.prob(x), abs=1e-7) and again.meta == ens.meta
+
+
+@pytest.mark.parametrize(("spec", "name"), [
+    (HeadSpec(HeadKind.mlp, 0.1), "mlp alpha=0.1"),
+    (HeadSpec(HeadKind.mlp, 0.1, seeds=5), "mlp alpha=0.1 x5"),
+    (HeadSpec(HeadKind.mlp, 1.0, seed=2), "mlp alpha=1 seed=2"),
+    (HeadSpec(HeadKind.logistic, 3), "logistic C=3"),
+])
+def test_head_names_keep_the_single_network_names_of_earlier_builds(spec: HeadSpec, name: str) -> None:
+    assert str(spec) == name  # research caches and build logs are keyed by these names
+
+
+@pytest.mark.parametrize(("kind", "seeds", "seed"), [(HeadKind.mlp, 0, 0), (HeadKind.logistic, 2, 0),
+                                                     (HeadKind.logistic, 1, 1)])
+def test_a_seed_count_that_means_nothing_is_refused(kind: HeadKind, seeds: int, seed: int) -> None:
+    with pytest.raises(HeadError, match="seeds"):
+        HeadSpec(kind, 1.0, seeds=seeds, seed=seed)

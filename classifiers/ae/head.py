@@ -40,9 +40,17 @@ class HeadKind(StrEnum):
 class HeadSpec:
     kind: HeadKind
     strength: float  # the logistic head's C, or the MLP's L2 penalty alpha
+    seeds: int = 1  # an MLP only: an ensemble of this many networks, seeds `seed`, `seed` + 1, ... (session 22)
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.seeds < 1 or (self.kind is HeadKind.logistic and (self.seeds, self.seed) != (1, 0)):
+            raise HeadError(f"head {self.kind.value}: seeds={self.seeds}, seed={self.seed}; a logistic head is "
+                            "deterministic (seeds=1, seed=0) and an MLP needs seeds >= 1")
 
     def __str__(self) -> str:
-        return f"{self.kind.value} {'C' if self.kind is HeadKind.logistic else 'alpha'}={self.strength:g}"
+        name = f"{self.kind.value} {'C' if self.kind is HeadKind.logistic else 'alpha'}={self.strength:g}"
+        return name + (f" x{self.seeds}" if self.seeds > 1 else "") + (f" seed={self.seed}" if self.seed else "")
 
 
 class EmbeddingHead:
@@ -82,7 +90,7 @@ class EmbeddingHead:
             raise HeadError("training a head needs both adverse-event and other examples; add the missing class")
         w = None if weights is None else np.asarray(weights, dtype=np.float64)
         if spec.kind is HeadKind.mlp:
-            return cls._fit_mlp(x, y, w, spec.strength, meta)
+            return cls._fit_mlp(x, y, w, spec, meta)
         from sklearn.linear_model import LogisticRegression
 
         clf = LogisticRegression(C=spec.strength, class_weight="balanced", max_iter=5000, solver="liblinear",
@@ -92,22 +100,33 @@ class EmbeddingHead:
                                                              **(meta or {})})
 
     @classmethod
-    def _fit_mlp(cls, x: np.ndarray, y: np.ndarray, w: np.ndarray | None, alpha: float,
+    def _fit_mlp(cls, x: np.ndarray, y: np.ndarray, w: np.ndarray | None, spec: HeadSpec,
                  meta: dict[str, Any] | None) -> EmbeddingHead:
+        """One network per seed. Their mean logit is itself one network (hidden layers side by side, output
+        weights divided by the number of seeds), so an ensemble ships in the single-network format."""
         from sklearn.exceptions import ConvergenceWarning
         from sklearn.neural_network import MLPClassifier
 
-        clf = MLPClassifier(hidden_layer_sizes=(MLP_HIDDEN,), alpha=alpha, max_iter=MLP_EPOCHS,
-                            batch_size=min(256, len(x)), random_state=0)  # sklearn clips it anyway, with a warning
-        with warnings.catch_warnings():
-            # the epoch budget is fixed on purpose (chosen by LODO); not converging further is the design
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            clf.fit(np.asarray(x, dtype=np.float32), y, sample_weight=w)
-        return cls(clf.coefs_[1][:, 0], float(clf.intercepts_[1][0]),
-                   {"kind": HeadKind.mlp.value, "alpha": alpha, "hidden": MLP_HIDDEN, "epochs": MLP_EPOCHS,
-                    "dim": int(x.shape[1]), **(meta or {})}, hidden=(clf.coefs_[0], clf.intercepts_[0]))
+        parts = []
+        for seed in range(spec.seed, spec.seed + spec.seeds):
+            clf = MLPClassifier(hidden_layer_sizes=(MLP_HIDDEN,), alpha=spec.strength, max_iter=MLP_EPOCHS,
+                                batch_size=min(256, len(x)), random_state=seed)  # sklearn clips it anyway
+            with warnings.catch_warnings():
+                # the epoch budget is fixed on purpose (chosen by LODO); not converging further is the design
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                clf.fit(np.asarray(x, dtype=np.float32), y, sample_weight=w)
+            parts.append(clf)
+        n = len(parts)
+        ens = {"seeds": n, "seed": spec.seed} if n > 1 or spec.seed else {}
+        return cls(np.concatenate([c.coefs_[1][:, 0] for c in parts]) / n,
+                   float(np.mean([c.intercepts_[1][0] for c in parts])),
+                   {"kind": HeadKind.mlp.value, "alpha": spec.strength, "hidden": MLP_HIDDEN * n,
+                    "epochs": MLP_EPOCHS, "dim": int(x.shape[1]), **ens, **(meta or {})},
+                   hidden=(np.concatenate([c.coefs_[0] for c in parts], axis=1),
+                           np.concatenate([c.intercepts_[0] for c in parts])))
 
-    def prob(self, x: np.ndarray) -> np.ndarray:
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        """The head's log-odds, unclipped (an ensemble's members are averaged on this scale)."""
         if x.shape[0] == 0:
             return np.zeros(0)
         if x.shape[1] != self.dim:
@@ -116,8 +135,10 @@ class EmbeddingHead:
         h = x.astype(np.float64)
         if self.hidden is not None:
             h = np.maximum(h @ self.hidden[0].astype(np.float64) + self.hidden[1].astype(np.float64), 0.0)
-        z = np.clip(h @ self.coef.astype(np.float64) + self.intercept, -30.0, 30.0)
-        return np.asarray(1.0 / (1.0 + np.exp(-z)))
+        return np.asarray(h @ self.coef.astype(np.float64) + self.intercept)
+
+    def prob(self, x: np.ndarray) -> np.ndarray:
+        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(self.logit(x), -30.0, 30.0))))
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,118 @@
+"""Research (issue 12, session 22): the MLP head at alpha 0.1 as a five-seed ensemble (mean logit of seeds 0-4)
+against the build's pick over the current head grid (build_tier.HEAD_GRID) x blend weight, on the raw post and
+the shipped linear tier. Shippable data only; never reads an evaluation corpus. Protocol and rule:
+docs/benchmarks.md, session 22.
+
+Every head's LODO logits are fitted fold by fold on `--jobs` processes (each fold's fit is the build's own,
+`EmbeddingHead.fit`), kept in DIR as logit_<spec>.npy; the seed-0 member is the grid's MLP 0.1 head itself.
+
+    PVWATCH_SHARED_DATA=../shared/data .venv/bin/python scripts/research_mlp_seeds.py --cache DIR [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import numpy as np  # noqa: E402
+from research_lodo import Prepared, blend_aucs, prepare, round_setup, summary  # noqa: E402
+
+from classifiers.ae.build_tier import HEAD_GRID, TIE, choose  # noqa: E402
+from classifiers.ae.domains import Domain, authored_platforms, per_domain_auc  # noqa: E402
+from classifiers.ae.head import EmbeddingHead, HeadKind, HeadSpec  # noqa: E402
+from classifiers.build_model import AUTHORED_DIR, default_training_data, train_only_data  # noqa: E402
+
+BASE = HeadSpec(HeadKind.mlp, 0.1)
+SEEDS = 5
+CANDIDATE = HeadSpec(HeadKind.mlp, 0.1, seeds=SEEDS)
+MEMBERS = (BASE, *(HeadSpec(HeadKind.mlp, 0.1, seed=s) for s in range(1, SEEDS)))
+GAIN = TIE  # the protocol: the candidate's mean must clear the baseline's by more than the build's tie
+REAL_LOSS = 0.005  # ... neither real-post domain may lose more than this, and their mean may not fall
+REAL = (Domain.psytar.value, Domain.druglib.value)
+
+Key = tuple[str, float]  # (head spec, blend weight)
+
+
+def fold_logits(x: np.ndarray, y: np.ndarray, w: np.ndarray, tr: np.ndarray, te: np.ndarray,
+                spec: HeadSpec) -> np.ndarray:
+    return EmbeddingHead.fit(x[tr], y[tr].tolist(), weights=w[tr], spec=spec).logit(x[te])
+
+
+def lodo_logits(p: Prepared, specs: list[HeadSpec], cache: Path, jobs: int) -> dict[HeadSpec, np.ndarray]:
+    """LODO logits of each spec on the scored rows, as `domains.lodo_scores` splits them (train-only rows only
+    ever train), every (spec, fold) fit a task of its own."""
+    from joblib import Parallel, delayed
+
+    path = {s: cache / f"logit_{s}.npy".replace(" ", "_") for s in specs}
+    out = {s: np.load(path[s]) for s in specs if path[s].exists()}
+    todo = [s for s in specs if s not in out]
+    d = np.asarray([x.value for x in p.row_domains])
+    n = len(p.data)
+    folds = [(np.flatnonzero(d != dom.value), te) for dom in Domain if (te := np.flatnonzero(d[:n] == dom.value)).size]
+    # networks first: they are the long tasks, so the pool ends with the short logistic fits
+    tasks = sorted(((s, f) for s in todo for f in range(len(folds))), key=lambda t: t[0].kind is HeadKind.logistic)
+    t0 = time.time()
+    res = Parallel(n_jobs=jobs, verbose=5)(delayed(fold_logits)(p.x, p.y, p.w, *folds[f], s) for s, f in tasks)
+    for s in todo:
+        z = np.zeros(n)
+        for (ts, f), r in zip(tasks, res, strict=True):
+            if ts == s:
+                z[folds[f][1]] = r
+        np.save(path[s], z)
+        out[s] = z
+    print(f"  {len(tasks)} fold fits of {len(todo)} heads: {time.time() - t0:.0f}s", flush=True)
+    return out
+
+
+def prob(z: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0))))  # as EmbeddingHead.prob
+
+
+def jobs_arg(ap: argparse.ArgumentParser) -> None:
+    ap.add_argument("--jobs", type=int, default=2, help="processes fitting folds in parallel")
+
+
+def main() -> int:
+    args, use = round_setup("write the baseline's and the extended grid's picks here", jobs_arg)
+    p = prepare(default_training_data(), authored_platforms(AUTHORED_DIR), args.cache, use, train_only_data())
+    print(f"linear alone: {summary(per_domain_auc(p.linear, p.data, p.domains))}", flush=True)
+    logits = lodo_logits(p, [*HEAD_GRID, *MEMBERS[1:]], args.cache, args.jobs)
+    heads = {str(s): prob(logits[s]) for s in HEAD_GRID}
+    heads[str(CANDIDATE)] = prob(np.mean([logits[s] for s in MEMBERS], axis=0))
+    for s in MEMBERS:  # a reading aid: how much one network's transfer depends on its seed
+        print(f"  head alone, {s}: {summary(per_domain_auc(prob(logits[s]), p.data, p.domains))}", flush=True)
+    print(f"  head alone, {CANDIDATE}: {summary(per_domain_auc(heads[str(CANDIDATE)], p.data, p.domains))}",
+          flush=True)
+    table: dict[Key, dict[str, float]] = blend_aucs(p.linear, heads, p)
+    current = {str(s) for s in HEAD_GRID}
+    base = choose({k: v for k, v in table.items() if k[0] in current})
+    pick = choose(table)
+    for name, k in (("baseline", base), ("extended", pick)):
+        print(f"[{name}] pick {k[0]} w={k[1]:g}: {summary(table[k])}", flush=True)
+    k = choose({kk: v for kk, v in table.items() if kk[0] == str(CANDIDATE)})  # reading aid, not the rule
+    print(f"  {CANDIDATE} at its best weight {k[1]:g}: {summary(table[k])}", flush=True)
+    for s in MEMBERS[1:]:  # reading aid: each single seed blended at the baseline's weight
+        aucs = per_domain_auc((1 - base[1]) * p.linear + base[1] * prob(logits[s]), p.data, p.domains)
+        print(f"  {s} at w={base[1]:g}: {summary(aucs)}", flush=True)
+    mean = {n: float(np.mean(list(table[k].values()))) for n, k in (("baseline", base), ("extended", pick))}
+    real_loss = max(table[base][x] - table[pick][x] for x in REAL)
+    real_mean = {n: float(np.mean([table[k][x] for x in REAL])) for n, k in (("baseline", base), ("extended", pick))}
+    adopted = (pick[0] == str(CANDIDATE) and mean["extended"] >= mean["baseline"] + GAIN
+               and real_loss <= REAL_LOSS and real_mean["extended"] >= real_mean["baseline"])
+    print(f"rule: {pick[0]} {'adopted' if adopted else 'not adopted'} (mean {mean['extended']:.4f} vs "
+          f"{mean['baseline']:.4f}; largest real-post loss {real_loss:.4f}; real-post mean "
+          f"{real_mean['extended']:.4f} vs {real_mean['baseline']:.4f})", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps({"baseline": [*base, table[base]], "extended": [*pick, table[pick]],
+                                         "adopted": adopted}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
