@@ -29,7 +29,8 @@ system:
 	bash scripts/setup-system.sh
 
 # Rebuilds the committed default model and lexicons from ../shared/data (licence-compatible corpora only)
-# and our own written data. Deterministic: the result should equal what is committed.
+# and our own written data. Deterministic given the same sentence vectors (PVWATCH_EMBED_CACHE; docs/classifiers.md):
+# the result should then equal what is committed.
 model: $(STAMP)
 	$(BIN)/python -m classifiers.build_model
 

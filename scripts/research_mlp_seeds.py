@@ -3,8 +3,8 @@ against the build's pick over the current head grid (build_tier.HEAD_GRID) x ble
 the shipped linear tier. Shippable data only; never reads an evaluation corpus. Protocol and rule:
 docs/benchmarks.md, session 22.
 
-Every head's LODO logits are fitted fold by fold on `--jobs` processes (each fold's fit is the build's own,
-`EmbeddingHead.fit`), kept in DIR as logit_<spec>.npy; the seed-0 member is the grid's MLP 0.1 head itself.
+Every head's LODO logits are fitted fold by fold on `--jobs` processes (classifiers/ae/head_lodo.py, as the
+build fits them), kept in DIR as logit_<spec>.npy; the seed-0 member is the grid's MLP 0.1 head itself.
 
     PVWATCH_SHARED_DATA=../shared/data .venv/bin/python scripts/research_mlp_seeds.py --cache DIR [--json FILE]
 """
@@ -25,7 +25,8 @@ from research_lodo import Prepared, blend_aucs, prepare, round_setup, summary  #
 
 from classifiers.ae.build_tier import HEAD_GRID, TIE, choose  # noqa: E402
 from classifiers.ae.domains import Domain, authored_platforms, per_domain_auc  # noqa: E402
-from classifiers.ae.head import EmbeddingHead, HeadKind, HeadSpec  # noqa: E402
+from classifiers.ae.head import HeadKind, HeadSpec  # noqa: E402
+from classifiers.ae.head_lodo import head_lodo_logits, prob  # noqa: E402
 from classifiers.build_model import AUTHORED_DIR, default_training_data, train_only_data  # noqa: E402
 
 BASE = HeadSpec(HeadKind.mlp, 0.1)
@@ -39,39 +40,21 @@ REAL = (Domain.psytar.value, Domain.druglib.value)
 Key = tuple[str, float]  # (head spec, blend weight)
 
 
-def fold_logits(x: np.ndarray, y: np.ndarray, w: np.ndarray, tr: np.ndarray, te: np.ndarray,
-                spec: HeadSpec) -> np.ndarray:
-    return EmbeddingHead.fit(x[tr], y[tr].tolist(), weights=w[tr], spec=spec).logit(x[te])
-
-
-def lodo_logits(p: Prepared, specs: list[HeadSpec], cache: Path, jobs: int) -> dict[HeadSpec, np.ndarray]:
-    """LODO logits of each spec on the scored rows, as `domains.lodo_scores` splits them (train-only rows only
-    ever train), every (spec, fold) fit a task of its own."""
-    from joblib import Parallel, delayed
-
-    path = {s: cache / f"logit_{s}.npy".replace(" ", "_") for s in specs}
+def lodo_logits(p: Prepared, specs: list[HeadSpec], cache: Path, jobs: int,
+                tag: str = "") -> dict[HeadSpec, np.ndarray]:
+    """`head_lodo_logits` of each spec on `p`'s rows, kept in `cache` as logit<tag>_<spec>.npy (tag: the
+    backbone when it is not USE)."""
+    path = {s: cache / f"logit{tag}_{s}.npy".replace(" ", "_") for s in specs}
     out = {s: np.load(path[s]) for s in specs if path[s].exists()}
     todo = [s for s in specs if s not in out]
-    d = np.asarray([x.value for x in p.row_domains])
-    n = len(p.data)
-    folds = [(np.flatnonzero(d != dom.value), te) for dom in Domain if (te := np.flatnonzero(d[:n] == dom.value)).size]
-    # networks first: they are the long tasks, so the pool ends with the short logistic fits
-    tasks = sorted(((s, f) for s in todo for f in range(len(folds))), key=lambda t: t[0].kind is HeadKind.logistic)
-    t0 = time.time()
-    res = Parallel(n_jobs=jobs, verbose=5)(delayed(fold_logits)(p.x, p.y, p.w, *folds[f], s) for s, f in tasks)
-    for s in todo:
-        z = np.zeros(n)
-        for (ts, f), r in zip(tasks, res, strict=True):
-            if ts == s:
-                z[folds[f][1]] = r
-        np.save(path[s], z)
-        out[s] = z
-    print(f"  {len(tasks)} fold fits of {len(todo)} heads: {time.time() - t0:.0f}s", flush=True)
+    if todo:
+        t0 = time.time()
+        new = head_lodo_logits(p.x, p.y, p.w, p.row_domains, todo, len(p.data), jobs)
+        for s, z in new.items():
+            np.save(path[s], z)
+        out |= new
+        print(f"  {len(todo)} heads' LODO fits: {time.time() - t0:.0f}s", flush=True)
     return out
-
-
-def prob(z: np.ndarray) -> np.ndarray:
-    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0))))  # as EmbeddingHead.prob
 
 
 def jobs_arg(ap: argparse.ArgumentParser) -> None:

@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from classifiers.ae.domains import DOMAINS_BY_LANG, Domain, distinct_index, lodo_scores, per_domain_auc
+from classifiers.ae.domains import DOMAINS_BY_LANG, Domain, distinct_index, per_domain_auc
 from classifiers.ae.head import EmbeddingHead, HeadKind, HeadSpec
+from classifiers.ae.head_lodo import fit_single_threaded, head_lodo_logits, prob
 from classifiers.ae.metrics import threshold_for_recall
 from classifiers.ae.readers import Example
 from classifiers.ae.sensitivity import ANY_LANG, TARGET_RECALL
@@ -118,12 +119,9 @@ def build_head(x: np.ndarray, examples: Sequence[Example], weights: Sequence[flo
     n = len(examples) if n_eval is None else n_eval
     scored, sdoms = examples[:n], domains[:n]
     wts = np.asarray(weights, dtype=np.float64)
-    heads: dict[HeadSpec, np.ndarray] = {}
+    heads = {s: prob(z) for s, z in head_lodo_logits(x, labels, wts, domains, HEAD_GRID, n_eval).items()}
     aucs: dict[Key, dict[str, float]] = {}
     for spec in HEAD_GRID:
-        def fit_score(tr: np.ndarray, te: np.ndarray, spec: HeadSpec = spec) -> np.ndarray:
-            return EmbeddingHead.fit(x[tr], labels[tr].tolist(), weights=wts[tr], spec=spec).prob(x[te])
-        heads[spec] = lodo_scores(domains, fit_score, n_eval)
         for name, lin in linear_lodo.items():
             for w in WEIGHT_GRID:
                 k = (name, spec, w)
@@ -136,7 +134,7 @@ def build_head(x: np.ndarray, examples: Sequence[Example], weights: Sequence[flo
     cal = calibrate(blended.tolist(), scored, domain_groups(scored, sdoms), group_names(scored, sdoms))
     cascade = cascade_cut(lin, labels[:n], sdoms, w, cal)
     log(f"  chosen linear {name}, head {spec}, weight={w:g}; cascade: encoder for linear score >= {cascade:.4f}")
-    head = EmbeddingHead.fit(x, labels.tolist(), weights=wts, spec=spec, meta={
+    head = fit_single_threaded(x, labels.tolist(), wts, spec, {
         **meta, "backbone": backbone, "weight": w, "cascade_below": cascade, "presets": cal.presets,
         "linear_candidate": name, "lodo_recall": cal.recall, "lodo_flagged": cal.flagged,
         "lodo_auc": aucs[(name, spec, w)], "target_recall": {s.value: r for s, r in TARGET_RECALL.items()}})
