@@ -5,6 +5,7 @@ training set, on top of train-only rows. Shippable data only."""
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 import time
 from collections.abc import Callable
@@ -91,13 +92,24 @@ def head_lodo(p: Prepared, spec: HeadSpec) -> np.ndarray:
     return lodo_scores(p.row_domains, fit, n_eval=len(p.data))
 
 
+def fingerprint(p: Prepared) -> str:
+    """What a cached head score depends on: the vectors, labels, weights and domains of every row and which rows
+    are scored. In cached file names, so a cache written for other rows or vectors is never read back."""
+    h = hashlib.sha1(np.ascontiguousarray(p.x, dtype=np.float32).tobytes(), usedforsecurity=False)
+    h.update(np.asarray(p.y, dtype=bool).tobytes())
+    h.update(np.asarray(p.w, dtype=np.float64).tobytes())
+    h.update(f"{len(p.data)}|{'|'.join(d.value for d in p.row_domains)}".encode())
+    return h.hexdigest()[:12]
+
+
 def head_scores(p: Prepared, cache: Path, tag: str,
                 specs: tuple[HeadSpec, ...] = HEAD_GRID) -> dict[str, np.ndarray]:
-    """`head_lodo` of each spec on `p`'s embeddings, kept in `cache` as head_<tag>_<spec>.npy (session 18's
-    tag "mask" holds the head on the raw post)."""
+    """`head_lodo` of each spec on `p`'s embeddings, kept in `cache` as head_<tag>_<spec>_<fingerprint>.npy
+    (session 18's tag "mask" holds the head on the raw post)."""
     heads: dict[str, np.ndarray] = {}
+    fp = fingerprint(p)
     for spec in specs:
-        hp = cache / f"head_{tag}_{spec}.npy".replace(" ", "_")
+        hp = cache / f"head_{tag}_{spec}_{fp}.npy".replace(" ", "_")
         t0 = time.time()
         if hp.exists():
             heads[str(spec)] = np.load(hp)

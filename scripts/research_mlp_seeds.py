@@ -4,7 +4,8 @@ the shipped linear tier. Shippable data only; never reads an evaluation corpus. 
 docs/benchmarks.md, session 22.
 
 Every head's LODO logits are fitted fold by fold on `--jobs` processes (classifiers/ae/head_lodo.py, as the
-build fits them), kept in DIR as logit_<spec>.npy; the seed-0 member is the grid's MLP 0.1 head itself.
+build fits them), kept in DIR as logit_<spec>_<fingerprint>.npy; the seed-0 member is the grid's MLP 0.1 head
+itself.
 
     PVWATCH_SHARED_DATA=../shared/data .venv/bin/python scripts/research_mlp_seeds.py --cache DIR [--json FILE]
 """
@@ -21,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
-from research_lodo import Prepared, blend_aucs, prepare, round_setup, summary  # noqa: E402
+from research_lodo import Prepared, blend_aucs, fingerprint, prepare, round_setup, summary  # noqa: E402
 
 from classifiers.ae.build_tier import HEAD_GRID, TIE, choose  # noqa: E402
 from classifiers.ae.domains import Domain, authored_platforms, per_domain_auc  # noqa: E402
@@ -42,9 +43,10 @@ Key = tuple[str, float]  # (head spec, blend weight)
 
 def lodo_logits(p: Prepared, specs: list[HeadSpec], cache: Path, jobs: int,
                 tag: str = "") -> dict[HeadSpec, np.ndarray]:
-    """`head_lodo_logits` of each spec on `p`'s rows, kept in `cache` as logit<tag>_<spec>.npy (tag: the
-    backbone when it is not USE)."""
-    path = {s: cache / f"logit{tag}_{s}.npy".replace(" ", "_") for s in specs}
+    """`head_lodo_logits` of each spec on `p`'s rows, kept in `cache` as logit<tag>_<spec>_<fingerprint>.npy
+    (tag: the backbone when it is not USE; the fingerprint: research_lodo.fingerprint)."""
+    fp = fingerprint(p)
+    path = {s: cache / f"logit{tag}_{s}_{fp}.npy".replace(" ", "_") for s in specs}
     out = {s: np.load(path[s]) for s in specs if path[s].exists()}
     todo = [s for s in specs if s not in out]
     if todo:
