@@ -37,7 +37,8 @@ OWN_WEIGHT = 3  # our few tweet-style and French examples are repeated so the re
 AUTHORED_DIR = REPO / "classifiers" / "data" / "authored"
 AUTHORED_WEIGHT = 2  # the authored corpus is large already; twice is enough to outweigh the reviews' register
 HELD_OUT_MOD = 10  # authored posts with sha1(id) % 10 == 0 are never trained on: tests/test_default_model.py
-PSYTAR_TEST = (SHARED / "psytar" / "splits_binary" / "test.csv", "tsv")  # scored by the benchmark, never trained on
+# scored by the benchmark, never trained on
+PSYTAR_TEST = (SHARED / "psytar" / "splits_binary" / "test.csv", "tsv-quoted")
 DRUGLIB_TRAIN = SHARED / "druglib_uci" / "drugLibTrain_raw.tsv"
 DRUGLIB_TEST = (SHARED / "druglib_uci" / "drugLibTest_raw.tsv", "druglib")
 MODEL_DIR = REPO / "classifiers" / "models" / "default"
@@ -105,7 +106,7 @@ def _druglib_names(d: Path) -> list[str]:
 
 def _psytar_reactions(d: Path) -> list[str]:
     """ADR strings of PsyTAR training-split sentences, seen at least twice, 1-4 words."""
-    train = {e.text.strip() for e in read_corpus(d / "splits_binary" / "train.csv", "tsv")}
+    train = {e.text.strip() for e in read_corpus(d / "splits_binary" / "train.csv", "tsv-quoted")}
     counts: Counter[str] = Counter()
     with (d / "sheets_csv" / "ADR_Identified.csv").open(encoding="utf-8", errors="replace", newline="") as fh:
         for row in csv.DictReader(fh):

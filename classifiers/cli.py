@@ -64,7 +64,8 @@ def register(app: typer.Typer) -> None:
     def train(
         corpus: list[Path] = typer.Option(None, "--corpus", help="Training corpus (repeatable): JSONL/CSV/TSV/BRAT."),
         out: Path = typer.Option(Path("models/custom"), "--out", "-o", help="Directory to write the model to."),
-        fmt: str = typer.Option("auto", "--format", help="auto, jsonl, csv, tsv, brat, druglib or ade."),
+        fmt: str = typer.Option("auto", "--format", help="auto, jsonl, csv, tsv (unquoted), tsv-quoted (CSV "
+                                "quoting, as PsyTAR), brat, druglib or ade."),
         text_column: str = typer.Option(None, "--text-column"),
         label_column: str = typer.Option(None, "--label-column", help="Label column (BRAT: entity types)."),
         lang: str = typer.Option(None, "--lang", help="Language of corpora that do not say."),

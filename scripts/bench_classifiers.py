@@ -47,7 +47,7 @@ def corpora() -> dict[str, list[Example]]:
     return {
         "smm4h_en": read_corpus(SHARED / "smm4h2020" / "en_train.tsv", lang="en"),
         "smm4h_fr": read_corpus(SHARED / "smm4h2020" / "fr_train.tsv", lang="fr"),
-        "psytar_test": read_corpus(SHARED / "psytar" / "splits_binary" / "test.csv", "tsv", lang="en"),
+        "psytar_test": read_corpus(SHARED / "psytar" / "splits_binary" / "test.csv", "tsv-quoted", lang="en"),
         "psytar_test_wd": psytar_sentences(SHARED / "psytar" / "splits_binary" / "test.csv"),
         "druglib_test": read_corpus(SHARED / "druglib_uci" / "drugLibTest_raw.tsv", "druglib"),
         "ade_corpus_v2": read_corpus(SHARED / "ade_corpus_v2", "ade"),

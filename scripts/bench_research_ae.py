@@ -39,7 +39,7 @@ def corpora() -> dict[str, list[Example]]:
     fr = read_corpus(SHARED / "smm4h2020" / "fr_train.tsv", lang="fr")
     return {
         "smm4h_en": en, "smm4h_fr": fr,
-        "psytar_test": read_corpus(SHARED / "psytar" / "splits_binary" / "test.csv", "tsv", lang="en"),
+        "psytar_test": read_corpus(SHARED / "psytar" / "splits_binary" / "test.csv", "tsv-quoted", lang="en"),
         "druglib_test": read_corpus(SHARED / "druglib_uci" / "drugLibTest_raw.tsv", "druglib"),
         "ade_corpus_v2": read_corpus(SHARED / "ade_corpus_v2", "ade"),
     }

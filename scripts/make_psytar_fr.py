@@ -35,8 +35,7 @@ SMS_SHORT = {0: Register.sms, 1: Register.sms, 2: Register.short, 3: Register.sh
 
 
 def _split(name: str) -> list[str]:
-    # The translators read each sentence as the CSV file means it (quotes unescaped), which is how a reader
-    # of the corpus sees it; the build's reader keeps the raw field, so `build_text` maps one to the other.
+    # The translators read each sentence as the CSV file means it (quotes unescaped), as the build does.
     with (SHARED / "psytar" / "splits_binary" / f"{name}.csv").open(encoding="utf-8", errors="replace",
                                                                    newline="") as fh:
         return [(r.get("sentences") or "").strip() for r in csv.DictReader(fh, delimiter="\t")]
@@ -55,9 +54,9 @@ def sentences() -> list[str]:
 
 
 def build_text(text: str, known: set[str]) -> str | None:
-    """The build's text of a sentence: itself, or its raw CSV-quoted field when it holds quotes."""
-    quoted = '"' + text.replace('"', '""') + '"'
-    return next((t for t in (text, quoted) if t in known), None)
+    """The build's text of a sentence: the sentence itself, since the build reads PsyTAR with its CSV quoting
+    (session 22; before, it kept the raw quoted field)."""
+    return text if text in known else None
 
 
 def register(n: int) -> Register:
@@ -109,7 +108,7 @@ def merge(src: Path, translations: Path, checks: Path, out: Path, time_boxed: bo
                 unfinished += 1
                 continue
             raw = build_text(str(rec["text"]), known)
-            if raw is None:  # a quoted field spanning lines: the build reads it as fragments, so no row
+            if raw is None:  # not a training sentence the build reads
                 skipped.append(n)
                 continue
             h = digest(raw)

@@ -34,7 +34,7 @@ Key = tuple[str, float, float]  # (candidate, head C or alpha, blend weight)
 
 
 def withdrawal_ids() -> set[str]:
-    rows = read_corpus(SHARED / "psytar" / "splits_binary" / "train.csv", "tsv", label_col="WD", lang="en")
+    rows = read_corpus(SHARED / "psytar" / "splits_binary" / "train.csv", "tsv-quoted", label_col="WD", lang="en")
     return {f"psytar:{e.id}" for e in rows if e.label}
 
 

@@ -18,7 +18,9 @@ _TRUE = {"1", "1.0", "true", "yes", "y", "ade", "ae", "positive", "pos"}
 _FALSE = {"0", "0.0", "false", "no", "n", "not ade", "noade", "negative", "neg", "", "none"}
 DRUGLIB_EFFECTS = {"No Side Effects": False, "Mild Side Effects": True, "Moderate Side Effects": True,
                    "Severe Side Effects": True, "Extremely Severe Side Effects": True}
-FORMATS = ("auto", "jsonl", "csv", "tsv", "brat", "druglib", "ade")
+# "tsv": tab-separated and unquoted (SMM4H: a quote character is part of the tweet); "tsv-quoted": tab-separated
+# with CSV quoting (PsyTAR's splits: `"I still feel like ""myself"" but..."`, a quoted sentence may span lines)
+FORMATS = ("auto", "jsonl", "csv", "tsv", "tsv-quoted", "brat", "druglib", "ade")
 
 
 class CorpusError(PvwatchError):
@@ -76,6 +78,8 @@ def _guess(p: Path) -> str:
         head = fh.readline()
     if "sideEffectsReview" in head:
         return "druglib"
+    if head.startswith("sentences\tADR"):
+        return "tsv-quoted"  # PsyTAR's binary splits
     return "tsv" if head.count("\t") > head.count(",") else "csv"
 
 
@@ -113,9 +117,8 @@ def _jsonl(p: Path, text_col: str | None, label_col: str | None, lang: str | Non
 
 
 def _table(p: Path, fmt: str, text_col: str | None, label_col: str | None, lang: str | None) -> list[Example]:
-    delim = "\t" if fmt == "tsv" else ","
-    # SMM4H tsv files are unquoted: a quote character is part of the tweet.
-    quoting = csv.QUOTE_NONE if fmt == "tsv" else csv.QUOTE_MINIMAL
+    delim = "," if fmt == "csv" else "\t"
+    quoting = csv.QUOTE_NONE if fmt == "tsv" else csv.QUOTE_MINIMAL  # see FORMATS
     csv.field_size_limit(10_000_000)
     with p.open(encoding="utf-8", errors="replace", newline="") as fh:
         reader = csv.DictReader(fh, delimiter=delim, quoting=quoting)  # type: ignore[call-overload]
@@ -152,9 +155,9 @@ def psytar_sentences(p: Path) -> list[Example]:
     adverse drug reaction (ADR) *or a withdrawal reaction* (WD), which EMA GVP and our authored corpus
     (`ae.withdrawal`) count as adverse reactions; PsyTAR's ADR column alone leaves "brain zaps when I miss a
     dose" negative. Sentences line up by row (the same file read twice, text checked)."""
-    wd = {(e.id, e.text) for e in read_corpus(p, "tsv", label_col="WD", lang="en") if e.label}
+    wd = {(e.id, e.text) for e in read_corpus(p, "tsv-quoted", label_col="WD", lang="en") if e.label}
     return [Example(e.text, e.label or (e.id, e.text) in wd, e.lang, e.id)
-            for e in read_corpus(p, "tsv", label_col="ADR", lang="en")]
+            for e in read_corpus(p, "tsv-quoted", label_col="ADR", lang="en")]
 
 
 def druglib_field_views(p: Path, min_chars: int = 10) -> list[Example]:
