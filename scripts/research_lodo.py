@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -126,6 +127,34 @@ def blend_aucs(linear: np.ndarray, heads: dict[str, np.ndarray],
     rows: the table the build's rule (`build_tier.choose`) picks from."""
     return {(spec, wt): per_domain_auc((1 - wt) * linear + wt * head, p.data, p.domains)
             for spec, head in heads.items() for wt in WEIGHT_GRID}
+
+
+REAL = (Domain.psytar.value, Domain.druglib.value)  # the real-post domains: reviews nobody on the team wrote
+
+
+@dataclass
+class GainBar:
+    """The head rounds' gain bar (docs/benchmarks.md, sessions 20 and 22): the candidate's mean LODO AUC clears
+    the baseline's by `gain`, neither real-post domain loses more than `real_loss`, and (with
+    `real_mean_guard`, session 22) the real-post domains' mean does not fall."""
+    gain: float
+    real_loss: float = 0.005
+    real_mean_guard: bool = False
+
+    def judge(self, base: dict[str, float], cand: dict[str, float]) -> tuple[bool, str]:
+        mb, mc = float(np.mean(list(base.values()))), float(np.mean(list(cand.values())))
+        loss = max(base[x] - cand[x] for x in REAL)
+        rb, rc = (float(np.mean([d[x] for x in REAL])) for d in (base, cand))
+        ok = mc >= mb + self.gain and loss <= self.real_loss and (rc >= rb or not self.real_mean_guard)
+        why = f"mean {mc:.4f} vs {mb:.4f}; largest real-post loss {loss:.4f}"
+        return ok, why + (f"; real-post mean {rc:.4f} vs {rb:.4f}" if self.real_mean_guard else "")
+
+
+def write_verdict(path: Path | None, base: tuple[Any, ...], pick: tuple[Any, ...],
+                  table: dict[Any, dict[str, float]], adopted: bool) -> None:
+    if path:
+        path.write_text(json.dumps({"baseline": [*base, table[base]], "extended": [*pick, table[pick]],
+                                    "adopted": adopted}, indent=1))
 
 
 def round_setup(json_help: str,

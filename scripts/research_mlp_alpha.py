@@ -8,25 +8,22 @@ docs/benchmarks.md, session 20.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import numpy as np  # noqa: E402
-from research_lodo import blend_aucs, head_scores, prepare, round_setup, summary  # noqa: E402
+from research_lodo import GainBar, blend_aucs, head_scores, prepare, round_setup, summary, write_verdict  # noqa: E402
 
 from classifiers.ae.build_tier import HEAD_GRID, TIE, choose  # noqa: E402
-from classifiers.ae.domains import Domain, authored_platforms, per_domain_auc  # noqa: E402
+from classifiers.ae.domains import authored_platforms, per_domain_auc  # noqa: E402
 from classifiers.ae.head import HeadKind, HeadSpec  # noqa: E402
 from classifiers.build_model import AUTHORED_DIR, default_training_data, train_only_data  # noqa: E402
 
 NEW = tuple(HeadSpec(HeadKind.mlp, a) for a in (0.03, 0.01))
 GAIN = TIE  # the protocol: the new pick's mean must clear the baseline's by more than the build's tie
 REAL_LOSS = 0.005  # ... and neither real-post domain may lose more than this
-REAL = (Domain.psytar.value, Domain.druglib.value)
 
 Key = tuple[str, float]  # (head spec, blend weight)
 
@@ -48,14 +45,10 @@ def main() -> int:
     for spec in NEW:  # a reading aid, not part of the rule: each new alpha at its own best weight
         k = choose({kk: v for kk, v in table.items() if kk[0] == str(spec)})
         print(f"  {spec} at its best weight {k[1]:g}: {summary(table[k])}", flush=True)
-    mean = {n: float(np.mean(list(table[k].values()))) for n, k in (("baseline", base), ("extended", pick))}
-    real_loss = max(table[base][x] - table[pick][x] for x in REAL)
-    adopted = pick[0] not in current and mean["extended"] >= mean["baseline"] + GAIN and real_loss <= REAL_LOSS
-    print(f"rule: {pick[0]} {'adopted' if adopted else 'not adopted'} (mean {mean['extended']:.4f} vs "
-          f"{mean['baseline']:.4f}; largest real-post loss {real_loss:.4f})", flush=True)
-    if args.json:
-        args.json.write_text(json.dumps({"baseline": [*base, table[base]], "extended": [*pick, table[pick]],
-                                         "adopted": adopted}, indent=1))
+    ok, why = GainBar(GAIN, REAL_LOSS).judge(table[base], table[pick])
+    adopted = pick[0] not in current and ok
+    print(f"rule: {pick[0]} {'adopted' if adopted else 'not adopted'} ({why})", flush=True)
+    write_verdict(args.json, base, pick, table, adopted)
     return 0
 
 

@@ -13,7 +13,6 @@ itself.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -22,10 +21,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
-from research_lodo import Prepared, blend_aucs, fingerprint, prepare, round_setup, summary  # noqa: E402
+from research_lodo import (  # noqa: E402
+    GainBar,
+    Prepared,
+    blend_aucs,
+    fingerprint,
+    prepare,
+    round_setup,
+    summary,
+    write_verdict,  # noqa: E402
+)
 
 from classifiers.ae.build_tier import HEAD_GRID, TIE, choose  # noqa: E402
-from classifiers.ae.domains import Domain, authored_platforms, per_domain_auc  # noqa: E402
+from classifiers.ae.domains import authored_platforms, per_domain_auc  # noqa: E402
 from classifiers.ae.head import HeadKind, HeadSpec  # noqa: E402
 from classifiers.ae.head_lodo import head_lodo_logits, prob  # noqa: E402
 from classifiers.build_model import AUTHORED_DIR, default_training_data, train_only_data  # noqa: E402
@@ -36,7 +44,6 @@ CANDIDATE = HeadSpec(HeadKind.mlp, 0.1, seeds=SEEDS)
 MEMBERS = (BASE, *(HeadSpec(HeadKind.mlp, 0.1, seed=s) for s in range(1, SEEDS)))
 GAIN = TIE  # the protocol: the candidate's mean must clear the baseline's by more than the build's tie
 REAL_LOSS = 0.005  # ... neither real-post domain may lose more than this, and their mean may not fall
-REAL = (Domain.psytar.value, Domain.druglib.value)
 
 Key = tuple[str, float]  # (head spec, blend weight)
 
@@ -85,17 +92,10 @@ def main() -> int:
     for s in MEMBERS[1:]:  # reading aid: each single seed blended at the baseline's weight
         aucs = per_domain_auc((1 - base[1]) * p.linear + base[1] * prob(logits[s]), p.data, p.domains)
         print(f"  {s} at w={base[1]:g}: {summary(aucs)}", flush=True)
-    mean = {n: float(np.mean(list(table[k].values()))) for n, k in (("baseline", base), ("extended", pick))}
-    real_loss = max(table[base][x] - table[pick][x] for x in REAL)
-    real_mean = {n: float(np.mean([table[k][x] for x in REAL])) for n, k in (("baseline", base), ("extended", pick))}
-    adopted = (pick[0] == str(CANDIDATE) and mean["extended"] >= mean["baseline"] + GAIN
-               and real_loss <= REAL_LOSS and real_mean["extended"] >= real_mean["baseline"])
-    print(f"rule: {pick[0]} {'adopted' if adopted else 'not adopted'} (mean {mean['extended']:.4f} vs "
-          f"{mean['baseline']:.4f}; largest real-post loss {real_loss:.4f}; real-post mean "
-          f"{real_mean['extended']:.4f} vs {real_mean['baseline']:.4f})", flush=True)
-    if args.json:
-        args.json.write_text(json.dumps({"baseline": [*base, table[base]], "extended": [*pick, table[pick]],
-                                         "adopted": adopted}, indent=1))
+    ok, why = GainBar(GAIN, REAL_LOSS, real_mean_guard=True).judge(table[base], table[pick])
+    adopted = pick[0] == str(CANDIDATE) and ok
+    print(f"rule: {pick[0]} {'adopted' if adopted else 'not adopted'} ({why})", flush=True)
+    write_verdict(args.json, base, pick, table, adopted)
     return 0
 
 
