@@ -86,7 +86,8 @@ def speed(p: Prepared, s2: np.ndarray, s3: np.ndarray, a: float, rate: float) ->
 def evaluate(p: Prepared, x5: np.ndarray, spec: HeadSpec, a: float, thresholds: dict[str, float],
              enc: CachedEncoder, cache: Path) -> list[dict[str, Any]]:
     """The evaluation corpora, once: the committed default's score s2, and s3 with an e5 head fitted on every
-    row at the pick, each at its own standard thresholds."""
+    row at the pick, each at its own standard thresholds. (Session 22's round did not pass its accuracy bar, so
+    this path has not run yet.)"""
     from bench_classifiers import REPO, classifier, corpora, score_corpus
 
     from classifiers.ae.metrics import at_threshold
