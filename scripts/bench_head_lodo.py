@@ -23,8 +23,8 @@ import numpy as np  # noqa: E402
 from classifiers.ae.domains import authored_platforms, collapse, domain_of, lodo_scores  # noqa: E402
 from classifiers.ae.embed_cache import CachedEncoder  # noqa: E402
 from classifiers.ae.encoders import USE_MULTILINGUAL, encoder_for  # noqa: E402
-from classifiers.ae.head import EmbeddingHead, HeadKind, HeadSpec  # noqa: E402
-from classifiers.ae.head_lodo import head_lodo_logits, prob  # noqa: E402
+from classifiers.ae.head import EmbeddingHead, HeadKind, HeadSpec, sigmoid  # noqa: E402
+from classifiers.ae.head_lodo import head_lodo_logits  # noqa: E402
 from classifiers.build_model import AUTHORED_DIR, default_training_data, train_only_data  # noqa: E402
 
 
@@ -56,7 +56,7 @@ def main() -> int:
     serial = lodo_scores(doms, fit, len(data))
     t_serial = time.perf_counter() - t0
     t0 = time.perf_counter()
-    pooled = prob(head_lodo_logits(x, y, w, doms, [spec], len(data), jobs=2)[spec])
+    pooled = sigmoid(head_lodo_logits(x, y, w, doms, [spec], len(data), jobs=2)[spec])
     t_pooled = time.perf_counter() - t0
     print(f"serial loop, default BLAS threads: {t_serial:.1f} s")
     print(f"pooled, 2 processes x 1 BLAS thread: {t_pooled:.1f} s ({t_serial / t_pooled:.1f}x)")

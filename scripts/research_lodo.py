@@ -9,7 +9,7 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,8 @@ from select_ae_model import cached_features  # noqa: E402
 
 from classifiers.ae.build_tier import C_GRID, HEAD_GRID, WEIGHT_GRID  # noqa: E402
 from classifiers.ae.domains import Domain, collapse, domain_of, linear_lodo, lodo_scores, per_domain_auc  # noqa: E402
-from classifiers.ae.head import EmbeddingHead, HeadSpec  # noqa: E402
+from classifiers.ae.head import EmbeddingHead, HeadSpec, sigmoid  # noqa: E402
+from classifiers.ae.head_lodo import head_lodo_logits  # noqa: E402
 from classifiers.ae.model import LinearParams  # noqa: E402
 from classifiers.ae.readers import Example  # noqa: E402
 from classifiers.build_model import train_only_data  # noqa: E402
@@ -47,13 +48,17 @@ def head_fitter(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float) -> Fit:
 
 @dataclass
 class Prepared:
-    data: list[Example]  # the scored rows (collapsed), then the train-only rows follow them in `rows`
+    data: list[Example]  # the scored rows (collapsed); every row is data + extra
     domains: list[Domain]
     row_domains: list[Domain]
     w: np.ndarray
     y: np.ndarray
     linear: np.ndarray  # LODO scores of the linear tier on the scored rows
     x: np.ndarray  # USE embeddings of every row
+    extra: list[Example]  # the train-only rows
+
+    def texts(self) -> list[str]:
+        return [e.text for e in self.data + self.extra]
 
 
 def prepare(base: list[Example], platforms: dict[str, str], cache: Path, use: Any,
@@ -69,7 +74,7 @@ def prepare(base: list[Example], platforms: dict[str, str], cache: Path, use: An
     texts, feats = cached_features(rows, cache / ("feats_masked.jsonl" if mask_drugs else "feats.jsonl"), mask_drugs)
     params = LinearParams(feature_scale=0.0, balanced=False, mask_drugs=mask_drugs)
     lin = linear_lodo(texts, feats, y.tolist(), w.tolist(), d, 2.0, params, n_eval=len(data))
-    return Prepared(data, doms, d, w, y, lin, use.encode([e.text for e in rows]))
+    return Prepared(data, doms, d, w, y, lin, use.encode([e.text for e in rows]), extra)
 
 
 def lodo_blends(base: list[Example], platforms: dict[str, str], cache: Path, use: Any,
@@ -88,9 +93,7 @@ def summary(aucs: dict[str, float]) -> str:
 
 def head_lodo(p: Prepared, spec: HeadSpec) -> np.ndarray:
     """LODO scores of the head `spec` on the scored rows (train-only rows only ever train), as build_head."""
-    def fit(tr: np.ndarray, te: np.ndarray) -> np.ndarray:
-        return EmbeddingHead.fit(p.x[tr], p.y[tr].tolist(), weights=p.w[tr], spec=spec).prob(p.x[te])
-    return lodo_scores(p.row_domains, fit, n_eval=len(p.data))
+    return sigmoid(head_lodo_logits(p.x, p.y, p.w, p.row_domains, [spec], len(p.data))[spec])
 
 
 def fingerprint(p: Prepared) -> str:
@@ -103,22 +106,29 @@ def fingerprint(p: Prepared) -> str:
     return h.hexdigest()[:12]
 
 
+def lodo_logits(p: Prepared, specs: Sequence[HeadSpec], cache: Path, jobs: int | None = None,
+                tag: str = "") -> dict[HeadSpec, np.ndarray]:
+    """`head_lodo_logits` of each spec on `p`'s rows, kept in `cache` as logit<tag>_<spec>_<fingerprint>.npy
+    (tag: what else the scores depend on, such as the backbone when it is not USE)."""
+    fp = fingerprint(p)
+    path = {s: cache / f"logit{tag}_{s}_{fp}.npy".replace(" ", "_") for s in specs}
+    out = {s: np.load(path[s]) for s in specs if path[s].exists()}
+    todo = [s for s in specs if s not in out]
+    if todo:
+        t0 = time.time()
+        new = head_lodo_logits(p.x, p.y, p.w, p.row_domains, todo, len(p.data), jobs)
+        for s, z in new.items():
+            np.save(path[s], z)
+        out |= new
+        print(f"  {len(todo)} heads' LODO fits{tag and f' ({tag[1:]})'}: {time.time() - t0:.0f}s", flush=True)
+    return out
+
+
 def head_scores(p: Prepared, cache: Path, tag: str,
                 specs: tuple[HeadSpec, ...] = HEAD_GRID) -> dict[str, np.ndarray]:
-    """`head_lodo` of each spec on `p`'s embeddings, kept in `cache` as head_<tag>_<spec>_<fingerprint>.npy
-    (session 18's tag "mask" holds the head on the raw post)."""
-    heads: dict[str, np.ndarray] = {}
-    fp = fingerprint(p)
-    for spec in specs:
-        hp = cache / f"head_{tag}_{spec}_{fp}.npy".replace(" ", "_")
-        t0 = time.time()
-        if hp.exists():
-            heads[str(spec)] = np.load(hp)
-        else:
-            heads[str(spec)] = head_lodo(p, spec)
-            np.save(hp, heads[str(spec)])
-        print(f"  head ({tag}) {spec}: {time.time() - t0:.0f}s", flush=True)
-    return heads
+    """`head_lodo` of each spec on `p`'s embeddings, through `lodo_logits`'s cache (session 18's tag "mask"
+    holds the head on the raw post)."""
+    return {str(s): sigmoid(z) for s, z in lodo_logits(p, specs, cache, tag=f"_{tag}").items()}
 
 
 def blend_aucs(linear: np.ndarray, heads: dict[str, np.ndarray],

@@ -4,8 +4,7 @@ the shipped linear tier. Shippable data only; never reads an evaluation corpus. 
 docs/benchmarks.md, session 22.
 
 Every head's LODO logits are fitted fold by fold on `--jobs` processes (classifiers/ae/head_lodo.py, as the
-build fits them), kept in DIR as logit_<spec>_<fingerprint>.npy; the seed-0 member is the grid's MLP 0.1 head
-itself.
+build fits them), kept in DIR by research_lodo.lodo_logits; the seed-0 member is the grid's MLP 0.1 head itself.
 
     PVWATCH_SHARED_DATA=../shared/data .venv/bin/python scripts/research_mlp_seeds.py --cache DIR [--json FILE]
 """
@@ -14,28 +13,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
-from research_lodo import (  # noqa: E402
-    GainBar,
-    Prepared,
-    blend_aucs,
-    fingerprint,
-    prepare,
-    round_setup,
-    summary,
-    write_verdict,  # noqa: E402
-)
+from research_lodo import GainBar, blend_aucs, lodo_logits, prepare, round_setup, summary, write_verdict  # noqa: E402
 
 from classifiers.ae.build_tier import HEAD_GRID, TIE, choose  # noqa: E402
 from classifiers.ae.domains import authored_platforms, per_domain_auc  # noqa: E402
 from classifiers.ae.head import HeadKind, HeadSpec  # noqa: E402
-from classifiers.ae.head_lodo import head_lodo_logits, prob  # noqa: E402
+from classifiers.ae.head import sigmoid as prob  # noqa: E402
 from classifiers.build_model import AUTHORED_DIR, default_training_data, train_only_data  # noqa: E402
 
 BASE = HeadSpec(HeadKind.mlp, 0.1)
@@ -46,24 +35,6 @@ GAIN = TIE  # the protocol: the candidate's mean must clear the baseline's by mo
 REAL_LOSS = 0.005  # ... neither real-post domain may lose more than this, and their mean may not fall
 
 Key = tuple[str, float]  # (head spec, blend weight)
-
-
-def lodo_logits(p: Prepared, specs: list[HeadSpec], cache: Path, jobs: int,
-                tag: str = "") -> dict[HeadSpec, np.ndarray]:
-    """`head_lodo_logits` of each spec on `p`'s rows, kept in `cache` as logit<tag>_<spec>_<fingerprint>.npy
-    (tag: the backbone when it is not USE; the fingerprint: research_lodo.fingerprint)."""
-    fp = fingerprint(p)
-    path = {s: cache / f"logit{tag}_{s}_{fp}.npy".replace(" ", "_") for s in specs}
-    out = {s: np.load(path[s]) for s in specs if path[s].exists()}
-    todo = [s for s in specs if s not in out]
-    if todo:
-        t0 = time.time()
-        new = head_lodo_logits(p.x, p.y, p.w, p.row_domains, todo, len(p.data), jobs)
-        for s, z in new.items():
-            np.save(path[s], z)
-        out |= new
-        print(f"  {len(todo)} heads' LODO fits: {time.time() - t0:.0f}s", flush=True)
-    return out
 
 
 def jobs_arg(ap: argparse.ArgumentParser) -> None:

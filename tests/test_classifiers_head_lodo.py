@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from classifiers.ae.domains import Domain, lodo_scores
-from classifiers.ae.head import EmbeddingHead, HeadKind, HeadSpec
-from classifiers.ae.head_lodo import head_lodo_logits, prob
+from classifiers.ae.head import EmbeddingHead, HeadKind, HeadSpec, sigmoid
+from classifiers.ae.head_lodo import head_lodo_logits
 
 SPECS = (HeadSpec(HeadKind.logistic, 1.0), HeadSpec(HeadKind.mlp, 0.1), HeadSpec(HeadKind.mlp, 1.0, seeds=2))
 DOMS = (Domain.psytar, Domain.druglib, Domain.en_short, Domain.fr_short)
@@ -35,6 +35,6 @@ def test_pooled_lodo_equals_the_serial_loop(data: tuple[np.ndarray, np.ndarray, 
             return EmbeddingHead.fit(x[tr], y[tr].tolist(), weights=w[tr], spec=spec).prob(x[te])
         want = lodo_scores(doms, fit, n_eval=n)
         assert got[spec].shape == (n,)
-        assert prob(got[spec]) == pytest.approx(want, abs=1e-12), spec
+        assert sigmoid(got[spec]) == pytest.approx(want, abs=1e-12), spec
     # every scored row was scored by a head that never saw its domain: no row is left at the zero it started from
     assert all(np.count_nonzero(z) == n for z in got.values())

@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 import numpy as np
 
 from classifiers.ae.domains import DOMAINS_BY_LANG, Domain, distinct_index, per_domain_auc
-from classifiers.ae.head import EmbeddingHead, HeadKind, HeadSpec
-from classifiers.ae.head_lodo import fit_single_threaded, head_lodo_logits, prob
+from classifiers.ae.head import EmbeddingHead, HeadKind, HeadSpec, sigmoid
+from classifiers.ae.head_lodo import fit_single_threaded, head_lodo_logits
 from classifiers.ae.metrics import threshold_for_recall
 from classifiers.ae.readers import Example
 from classifiers.ae.sensitivity import ANY_LANG, TARGET_RECALL
@@ -119,7 +119,7 @@ def build_head(x: np.ndarray, examples: Sequence[Example], weights: Sequence[flo
     n = len(examples) if n_eval is None else n_eval
     scored, sdoms = examples[:n], domains[:n]
     wts = np.asarray(weights, dtype=np.float64)
-    heads = {s: prob(z) for s, z in head_lodo_logits(x, labels, wts, domains, HEAD_GRID, n_eval).items()}
+    heads = {s: sigmoid(z) for s, z in head_lodo_logits(x, labels, wts, domains, HEAD_GRID, n_eval).items()}
     aucs: dict[Key, dict[str, float]] = {}
     for spec in HEAD_GRID:
         for name, lin in linear_lodo.items():

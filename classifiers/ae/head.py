@@ -27,6 +27,11 @@ MLP_HIDDEN = 128
 MLP_EPOCHS = 60  # a fixed budget, chosen with the family by LODO (docs/benchmarks.md, session 16)
 
 
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """A head's probability from its logits (clipped: no overflow warning on extreme posts)."""
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0))))
+
+
 class HeadError(PvwatchError):
     """The head directory is missing, malformed or does not match its backbone."""
 
@@ -138,7 +143,7 @@ class EmbeddingHead:
         return np.asarray(h @ self.coef.astype(np.float64) + self.intercept)
 
     def prob(self, x: np.ndarray) -> np.ndarray:
-        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(self.logit(x), -30.0, 30.0))))
+        return sigmoid(self.logit(x))
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)

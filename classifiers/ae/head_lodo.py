@@ -20,22 +20,19 @@ from classifiers.ae.head import EmbeddingHead, HeadKind, HeadSpec
 PARALLEL_ROWS = 5000  # below this, starting worker processes costs more than it saves
 
 
-def fit_one(x: np.ndarray, y: np.ndarray, w: np.ndarray, tr: np.ndarray, te: np.ndarray,
-            spec: HeadSpec) -> np.ndarray:
-    """The head `spec` fitted on rows `tr`, its logits on rows `te` (one BLAS thread: see the module doc)."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(1):
-        return EmbeddingHead.fit(x[tr], y[tr].tolist(), weights=w[tr], spec=spec).logit(x[te])
-
-
 def fit_single_threaded(x: np.ndarray, labels: Sequence[bool], weights: np.ndarray, spec: HeadSpec,
-                        meta: dict[str, Any]) -> EmbeddingHead:
+                        meta: dict[str, Any] | None = None) -> EmbeddingHead:
     """`EmbeddingHead.fit` on one BLAS thread (the same head, faster: see the module doc)."""
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(1):
         return EmbeddingHead.fit(x, labels, weights=weights, spec=spec, meta=meta)
+
+
+def fit_one(x: np.ndarray, y: np.ndarray, w: np.ndarray, tr: np.ndarray, te: np.ndarray,
+            spec: HeadSpec) -> np.ndarray:
+    """The head `spec` fitted on rows `tr`, its logits on rows `te`."""
+    return fit_single_threaded(x[tr], y[tr].tolist(), w[tr], spec).logit(x[te])
 
 
 def head_lodo_logits(x: np.ndarray, labels: np.ndarray, weights: np.ndarray, domains: Sequence[Domain],
@@ -62,8 +59,3 @@ def head_lodo_logits(x: np.ndarray, labels: np.ndarray, weights: np.ndarray, dom
     for (s, f), r in zip(tasks, res, strict=True):
         out[s][folds[f][1]] = r
     return out
-
-
-def prob(z: np.ndarray) -> np.ndarray:
-    """As EmbeddingHead.prob from its logits."""
-    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0))))
